@@ -1,0 +1,297 @@
+/**
+ * The embedded warehouse: one DuckDB file, running the same BigQuery SQL through
+ * translate.ts.
+ *
+ * DuckDB lets one process hold a file at a time, and while it does no other
+ * process may even read it. The original runbook has a monitor in a second
+ * terminal while backfills run, so this backend holds the file only while work
+ * is in flight (see `hold`) and, when another process has it, waits and retries
+ * with a message on stderr instead of failing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BIGINT, BOOLEAN, DATE, DOUBLE, LIST, TIMESTAMP, VARCHAR,
+  DuckDBInstance, dateValue, listValue, timestampValue,
+  type DuckDBConnection, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
+import { toTyped, type Params, type ScalarType } from './params.ts';
+import { dateFromDays, normalizeFloat, normalizeInt, normalizeTimestampText, timestampFromMicros } from './normalize.ts';
+import { splitStatements, tokenize, translate } from './translate.ts';
+import {
+  WarehouseError, type Column, type ColumnType, type QueryOptions, type QueryResult,
+  type Row, type Statement, type Value, type Warehouse,
+} from './types.ts';
+
+export interface DuckDBOptions {
+  file: string;
+  project: string;
+  /** How long to wait for another process to release the file. */
+  busyTimeoutMs?: number;
+  /** Called while waiting for the file, so the user sees why nothing happens. */
+  onWait?: (message: string) => void;
+  /** Open without writing (a monitor, a dry run). */
+  readOnly?: boolean;
+}
+
+const SCALAR: Record<ScalarType, DuckDBType> = {
+  STRING: VARCHAR, INT64: BIGINT, FLOAT64: DOUBLE, BOOL: BOOLEAN, DATE, TIMESTAMP,
+};
+
+function daysOf(iso: string): number {
+  return Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+}
+
+function bindValue(type: ScalarType, v: string | number | boolean): DuckDBValue {
+  switch (type) {
+    case 'DATE': return dateValue(daysOf(String(v)));
+    case 'TIMESTAMP': return timestampValue(BigInt(Date.parse(String(v))) * 1000n);
+    case 'INT64': return BigInt(v as number);
+    default: return v;
+  }
+}
+
+/** Binds only the parameters the statement names: DuckDB rejects extra ones. */
+function bind(sql: string, params: Params = {}) {
+  const named = new Set(tokenize(sql).filter((t) => t.kind === 'param').map((t) => t.value!));
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  for (const name of named) {
+    if (!(name in params)) throw new WarehouseError('INVALID_SQL', `query parameter @${name} has no value`);
+    const t = toTyped(params[name]);
+    const scalar = SCALAR[t.type];
+    if (t.array) {
+      values[name] = listValue((t.value as (string | number | boolean)[]).map((x) => bindValue(t.type, x)));
+      types[name] = LIST(scalar);
+    } else {
+      values[name] = t.value === null ? null : bindValue(t.type, t.value as string | number | boolean);
+      types[name] = scalar;
+    }
+  }
+  return { values, types };
+}
+
+function columnType(duck: string): ColumnType {
+  if (duck.endsWith('[]')) return `ARRAY<${columnType(duck.slice(0, -2))}>`;
+  if (/^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT)$/.test(duck)) return 'INT64';
+  if (/^(DOUBLE|FLOAT|REAL)$/.test(duck)) return 'FLOAT64';
+  if (duck.startsWith('DECIMAL')) return 'NUMERIC';
+  if (duck === 'VARCHAR') return 'STRING';
+  if (duck === 'BOOLEAN') return 'BOOL';
+  if (duck === 'DATE') return 'DATE';
+  if (duck.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  if (duck === 'JSON') return 'JSON';
+  if (duck === 'BLOB') return 'BYTES';
+  return 'OTHER';
+}
+
+function normalizeValue(type: ColumnType, v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  if (type.startsWith('ARRAY<')) {
+    const inner = type.slice(6, -1) as ColumnType;
+    return ((v as { items: unknown[] }).items ?? []).map((x) => normalizeValue(inner, x));
+  }
+  switch (type) {
+    case 'INT64': return normalizeInt(v as bigint | number);
+    case 'FLOAT64': return normalizeFloat(v as number);
+    case 'NUMERIC': return (v as { toDouble(): number }).toDouble();
+    case 'DATE': return dateFromDays((v as { days: number }).days);
+    case 'TIMESTAMP': {
+      const micros = (v as { micros?: bigint }).micros;
+      return micros !== undefined ? timestampFromMicros(micros) : normalizeTimestampText(String(v));
+    }
+    case 'BOOL': return Boolean(v);
+    default: return typeof v === 'string' ? v : String(v);
+  }
+}
+
+/** Turns a DuckDB failure into one actionable line. */
+function classify(err: unknown, file: string): WarehouseError {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Could not set lock|Conflicting lock/i.test(msg)) {
+    const pid = /PID (\d+)/.exec(msg)?.[1];
+    return new WarehouseError('BUSY', `the warehouse ${file} is in use by another process${pid ? ` (pid ${pid})` : ''}`, { cause: err });
+  }
+  if (/not a valid DuckDB database|Invalid Input Error: The file|corrupt|database file .* is not/i.test(msg)) {
+    return new WarehouseError('CORRUPT', `the warehouse ${file} is not a readable DuckDB file (delete it to re-seed, or restore it)`, { cause: err });
+  }
+  if (/Permission denied|Read-only file system|Cannot open file/i.test(msg)) {
+    return new WarehouseError('UNWRITABLE', `cannot open the warehouse ${file} for writing: ${msg.split('\n')[0]}`, { cause: err });
+  }
+  if (/Catalog Error: Table with name|does not exist/i.test(msg)) {
+    return new WarehouseError('NOT_FOUND', msg.split('\n')[0], { cause: err });
+  }
+  if (/TransactionContext Error|Conflict/i.test(msg)) {
+    return new WarehouseError('CONFLICT', msg.split('\n')[0], { cause: err });
+  }
+  if (/Parser Error|Binder Error|Conversion Error/i.test(msg)) {
+    return new WarehouseError('INVALID_SQL', msg.split('\n')[0], { cause: err });
+  }
+  return new WarehouseError('FAILED', msg.split('\n')[0], { cause: err });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class DuckDBWarehouse implements Warehouse {
+  readonly backend = 'duckdb' as const;
+  readonly project: string;
+  private instance: DuckDBInstance | null = null;
+  private conn: DuckDBConnection | null = null;
+  private holders = 0;
+  private opening: Promise<void> | null = null;
+  /** Serialises statements on the one connection: jobs "in parallel" share it safely. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: DuckDBOptions) {
+    this.project = opts.project;
+  }
+
+  get file(): string { return this.opts.file; }
+
+  private async open(): Promise<void> {
+    if (this.conn) return;
+    if (this.opening) return this.opening;
+    this.opening = (async () => {
+      const file = this.opts.file;
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      const deadline = Date.now() + (this.opts.busyTimeoutMs ?? 120_000);
+      let told = 0;
+      for (;;) {
+        try {
+          const options: Record<string, string> = this.opts.readOnly ? { access_mode: 'READ_ONLY' } : {};
+          this.instance = await DuckDBInstance.create(file, options);
+          this.conn = await this.instance.connect();
+          return;
+        } catch (err) {
+          const e = classify(err, file);
+          if (e.code !== 'BUSY' || Date.now() > deadline) throw e;
+          if (Date.now() - told > 5_000) {
+            this.opts.onWait?.(`${e.message}; waiting for it to finish…`);
+            told = Date.now();
+          }
+          await sleep(50 + Math.random() * 150);
+        }
+      }
+    })();
+    try { await this.opening; } finally { this.opening = null; }
+  }
+
+  private release(): void {
+    if (this.holders > 0 || !this.conn) return;
+    this.conn.closeSync();
+    this.instance?.closeSync();
+    this.conn = null;
+    this.instance = null;
+  }
+
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    this.holders++;
+    try {
+      await this.open();
+      return await fn();
+    } finally {
+      this.holders--;
+      this.release();
+    }
+  }
+
+  /** Runs fn alone on the connection: DuckDB's one connection runs one statement at a time. */
+  private exclusive<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.hold(() => fn(this.conn!)));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async query<R extends Row = Row>(sql: string, params?: Params, _opts?: QueryOptions): Promise<QueryResult<R>> {
+    return this.exclusive(async (c) => {
+      const duck = translate(sql);
+      const { values, types } = bind(sql, params);
+      try {
+        const reader = await c.runAndReadAll(duck, values, types);
+        const names = reader.columnNames();
+        const columns: Column[] = reader.columnTypes().map((t, k) => ({ name: names[k], type: columnType(t.toString()) }));
+        const rows = reader.getRows().map((raw) => {
+          const row: Row = {};
+          columns.forEach((col, k) => { row[col.name] = normalizeValue(col.type, raw[k]); });
+          return row as R;
+        });
+        return { columns, rows };
+      } catch (err) {
+        throw classify(err, this.opts.file);
+      }
+    });
+  }
+
+  async execute(sql: string, params?: Params): Promise<{ affectedRows: number | null }> {
+    return this.exclusive(async (c) => {
+      let affected: number | null = null;
+      for (const stmt of splitStatements(sql)) {
+        const { values, types } = bind(stmt, params);
+        try {
+          const result = await c.run(translate(stmt), values, types);
+          affected = result.rowsChanged;
+        } catch (err) {
+          throw classify(err, this.opts.file);
+        }
+      }
+      return { affectedRows: affected };
+    });
+  }
+
+  async atomic(statements: Statement[]): Promise<void> {
+    return this.exclusive(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        for (const s of statements) {
+          for (const stmt of splitStatements(s.sql)) {
+            const { values, types } = bind(stmt, s.params);
+            await c.run(translate(stmt), values, types);
+          }
+        }
+        await c.run('COMMIT');
+      } catch (err) {
+        await c.run('ROLLBACK').catch(() => undefined); // the connection may already have aborted it
+        throw classify(err, this.opts.file);
+      }
+    });
+  }
+
+  /** Bulk append for the seed: one DuckDB appender per table, far faster than INSERTs. */
+  async append(table: string, columns: string[], rows: unknown[][]): Promise<void> {
+    await this.exclusive(async (c) => {
+      const [schema, name] = table.split('.');
+      const appender = await c.createAppender(name, schema);
+      try {
+        for (const r of rows) {
+          for (let k = 0; k < columns.length; k++) {
+            const v = r[k];
+            if (v === null || v === undefined) appender.appendNull();
+            else if (typeof v === 'string') {
+              const t = appender.columnType(k).toString();
+              if (t === 'DATE') appender.appendDate(dateValue(daysOf(v)));
+              else if (t.startsWith('TIMESTAMP')) appender.appendTimestamp(timestampValue(BigInt(Date.parse(v)) * 1000n));
+              else appender.appendVarchar(v);
+            } else if (typeof v === 'number') {
+              const t = appender.columnType(k).toString();
+              if (t === 'BIGINT') appender.appendBigInt(BigInt(Math.round(v)));
+              else if (t === 'INTEGER') appender.appendInteger(Math.round(v));
+              else appender.appendDouble(v);
+            } else if (typeof v === 'boolean') appender.appendBoolean(v);
+            else if (Array.isArray(v)) appender.appendList(v as DuckDBValue[]);
+            else throw new TypeError(`cannot append ${typeof v} to ${table}.${columns[k]}`);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.holders = 0;
+    this.release();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The one interface every script and processor talks to. SQL is always BigQuery
+ * Standard SQL; a backend that is not BigQuery translates it (see translate.ts).
+ * Rows come back normalised by column type (see normalize.ts): dates as
+ * 'YYYY-MM-DD', timestamps as ISO strings, integers as numbers, never a bigint
+ * or a driver's wrapper object.
+ */
+import type { Params } from './params.ts';
+
+export type BackendName = 'duckdb' | 'bigquery';
+
+/** Column types in BigQuery's vocabulary, whatever the backend. */
+export type ColumnType =
+  | 'INT64' | 'FLOAT64' | 'NUMERIC' | 'BOOL' | 'STRING' | 'DATE' | 'TIMESTAMP'
+  | 'JSON' | 'BYTES' | `ARRAY<${string}>` | 'OTHER';
+
+export interface Column { name: string; type: ColumnType }
+
+export type Value = string | number | boolean | null | Value[];
+export type Row = Record<string, Value>;
+
+export interface QueryResult<R extends Row = Row> {
+  columns: Column[];
+  rows: R[];
+  /** Backend facts worth journaling: bytes processed, job ids. */
+  stats?: { bytesProcessed?: number; jobIds?: string[] };
+}
+
+export interface QueryOptions {
+  /** A label for logs and BigQuery job labels, e.g. "01-validate-phase2/1.1". */
+  label?: string;
+  /** Per-query deadline; the original wraps every query in `timeout 30`/`60`. */
+  timeoutMs?: number;
+}
+
+/** One statement of an atomic script. */
+export interface Statement { sql: string; params?: Params }
+
+export interface Warehouse {
+  readonly backend: BackendName;
+  /** Project id used in table paths (`project.dataset.table`). */
+  readonly project: string;
+  /** A read query. */
+  query<R extends Row = Row>(sql: string, params?: Params, opts?: QueryOptions): Promise<QueryResult<R>>;
+  /** DDL or DML; returns affected rows where the backend reports them. */
+  execute(sql: string, params?: Params, opts?: QueryOptions): Promise<{ affectedRows: number | null }>;
+  /** Statements that commit together or not at all (a transaction). */
+  atomic(statements: Statement[], opts?: QueryOptions): Promise<void>;
+  /**
+   * Keep the warehouse open across several calls. The embedded backend otherwise
+   * releases its file between calls so that a second process (a monitor) can read.
+   */
+  hold<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Stable error codes, so callers and exit codes do not depend on message text. */
+export type WarehouseErrorCode =
+  | 'BUSY' | 'CORRUPT' | 'UNWRITABLE' | 'NOT_FOUND' | 'INVALID_SQL' | 'NO_CREDENTIALS'
+  | 'PERMISSION' | 'TIMEOUT' | 'CONFLICT' | 'TRANSIENT' | 'OVER_BUDGET' | 'FAILED';
+
+export class WarehouseError extends Error {
+  constructor(readonly code: WarehouseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WarehouseError';
+  }
+}
