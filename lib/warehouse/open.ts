@@ -1,0 +1,51 @@
+/**
+ * Picks the backend from the common flags and prepares the datasets every
+ * script expects. The backend is a discriminated choice; an unknown one is
+ * rejected before anything is opened.
+ */
+import { DuckDBWarehouse } from './duckdb.ts';
+import { WarehouseError, type BackendName, type Warehouse } from './types.ts';
+import { DATASETS, RUN_HISTORY, createTableSql } from '../seed/schema.ts';
+
+export interface WarehouseConfig {
+  backend: BackendName;
+  project: string;
+  /** DuckDB file (embedded backend). */
+  file: string;
+  readOnly?: boolean;
+  busyTimeoutMs?: number;
+  onWait?: (message: string) => void;
+  /** BigQuery options (production backend). */
+  location?: string;
+  endpoint?: string;
+  maxBytesBilled?: number;
+}
+
+export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
+  switch (cfg.backend) {
+    case 'duckdb':
+      return new DuckDBWarehouse({
+        file: cfg.file, project: cfg.project, readOnly: cfg.readOnly,
+        busyTimeoutMs: cfg.busyTimeoutMs, onWait: cfg.onWait,
+      });
+    case 'bigquery': {
+      // Loaded only when asked for: the embedded default never pays for the client.
+      const { BigQueryWarehouse } = await import('./bigquery.ts');
+      return new BigQueryWarehouse({
+        project: cfg.project, location: cfg.location, endpoint: cfg.endpoint, maxBytesBilled: cfg.maxBytesBilled,
+      });
+    }
+    default:
+      throw new WarehouseError('FAILED', `unknown backend ${String((cfg as { backend: unknown }).backend)}`);
+  }
+}
+
+/** Datasets and the run-history table; idempotent, so every script may call it. */
+export async function ensureBaseSchema(w: Warehouse): Promise<void> {
+  if (w.backend === 'duckdb') {
+    await w.execute(DATASETS.map((d) => `CREATE SCHEMA IF NOT EXISTS ${d}`).join(';\n'));
+  } else {
+    for (const d of DATASETS) await w.execute(`CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
+  }
+  await w.execute(createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status']));
+}
