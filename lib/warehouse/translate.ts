@@ -14,7 +14,7 @@
  *  - type names (INT64, FLOAT64, BOOL, NUMERIC, BYTES, ARRAY<T>);
  *  - functions: COUNTIF, SAFE_DIVIDE, TIMESTAMP_SUB/ADD, DATE_SUB/ADD, DATE_DIFF,
  *    TIMESTAMP_DIFF, DATE(x), CURRENT_TIMESTAMP(), CURRENT_DATE(), LOGICAL_OR/AND,
- *    TO_JSON_STRING, ARRAY_LENGTH, FORMAT_DATE, `IN UNNEST(…)`;
+ *    TO_JSON_STRING, ARRAY_LENGTH, FORMAT_DATE, `IN UNNEST(…)`, `FROM UNNEST(…) AS x`;
  *  - DDL: PARTITION BY / CLUSTER BY / OPTIONS(…) after a CREATE TABLE are dropped;
  *  - `COMMIT TRANSACTION` → `COMMIT`, `ROLLBACK TRANSACTION` → `ROLLBACK`.
  */
@@ -221,6 +221,20 @@ function emit(tokens: Token[], from: number, to: number): string {
       out += `IN (SELECT UNNEST(${emit(tokens, open + 1, close)}))`;
       i = close + 1;
       continue;
+    }
+
+    // FROM UNNEST(array) AS x → FROM (SELECT UNNEST(array) AS x): DuckDB's unnest
+    // table function would name its column after the function, not the alias.
+    if (upper === 'UNNEST' && callOpen >= 0) {
+      const close = matchParen(tokens, callOpen, to);
+      const asAt = next(tokens, close + 1, to);
+      const aliasAt = isWord(tokens[asAt], 'AS') ? next(tokens, asAt + 1, to) : -1;
+      if (aliasAt > 0 && tokens[aliasAt]?.kind === 'word') {
+        const alias = tokens[aliasAt].text;
+        out += `(SELECT UNNEST(${emit(tokens, callOpen + 1, close)}) AS ${alias}) AS _unnest_${alias}`;
+        i = aliasAt + 1;
+        continue;
+      }
     }
 
     // ARRAY<T> → T[] (in DDL and CAST).

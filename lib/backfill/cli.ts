@@ -1,0 +1,142 @@
+/**
+ * run_backfill.sh's command line, as the original runbook uses it:
+ *   run_backfill.sh --list
+ *   run_backfill.sh analytics/player_game_summary --start-date=2021-10-19 --end-date=2022-04-10 [--dry-run]
+ *   run_backfill.sh analytics/player_game_summary --dates=2021-11-03,2021-11-04
+ * Exit codes: 0 every date succeeded or was skipped, 1 some dates failed (or an
+ * unexpected failure), 2 bad input.
+ */
+import { COMMON_OPTIONS, checkDate, helpText, parseArgv, type OptionSpec } from '../notebook/flags.ts';
+import { EXIT, UsageError } from '../notebook/errors.ts';
+import { Output } from '../notebook/output.ts';
+import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
+import { connectWarehouse } from '../notebook/connect.ts';
+import { formatRanges } from '../seasons/calendar.ts';
+import { WarehouseError } from '../warehouse/types.ts';
+import { JOBS, findJob, type RegisteredJob } from '../jobs/registry.ts';
+import { planRun, runBackfill, type Strategy } from './runner.ts';
+
+const SHARED = new Set(['backend', 'warehouse', 'project', 'location', 'bq-endpoint', 'max-bytes-billed', 'dry-run', 'start-date', 'end-date', 'help', 'json']);
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'list', kind: 'flag', help: 'list the registered jobs' },
+  { name: 'dates', kind: 'string', valueName: 'D1,D2,…', help: 'process exactly these dates (comma-separated YYYY-MM-DD)' },
+  { name: 'strategy', kind: 'string', valueName: 'set|per-date', default: 'set', help: 'set-based (a few statements per run) or one date at a time' },
+  ...COMMON_OPTIONS.filter((o) => SHARED.has(o.name)),
+];
+
+const PHASES: Record<string, string> = { raw: 'phase_2_raw', analytics: 'phase_3_analytics', precompute: 'phase_4_precompute' };
+
+export function resolveJob(name: string): RegisteredJob {
+  const job = findJob(name);
+  if (job) return job;
+  const [phase] = name.split('/');
+  if (!name.includes('/') || !(phase in PHASES)) {
+    throw new UsageError(`unknown phase in job ${JSON.stringify(name)}; jobs are named <phase>/<name> with phase ${Object.keys(PHASES).join(', ')} (see --list)`);
+  }
+  const same = JOBS.filter((j) => j.job.startsWith(`${phase}/`)).map((j) => j.job);
+  throw new UsageError(`unknown job ${JSON.stringify(name)}; ${phase} jobs: ${same.join(', ')}`);
+}
+
+/** --dates: strict YYYY-MM-DD values only; anything else (quotes, SQL) is refused before it can go anywhere. */
+export function parseDateList(value: string): string[] {
+  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new UsageError('--dates is empty; give comma-separated dates like --dates=2021-11-03,2021-11-04');
+  for (const d of parts) checkDate('dates', d);
+  return [...new Set(parts)].sort();
+}
+
+export function listJobs(out: Output): void {
+  out.table(['job', 'phase', 'processor_name', 'output_table', 'runs'], JOBS.map((j) => ({
+    job: j.job, phase: j.phase, processor_name: j.processorName, output_table: j.output.name,
+    runs: j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any',
+  })));
+}
+
+export async function backfillMain(argv: string[]): Promise<number> {
+  const out = new Output({ json: false });
+  let job: RegisteredJob;
+  let flags: ReturnType<typeof parseArgv>['flags'];
+  let positionals: string[];
+  let dates: string[] | undefined;
+  let start: string | undefined;
+  let end: string | undefined;
+  try {
+    ({ flags, positionals } = parseArgv(argv, OPTIONS));
+    if (flags.help) { out.line(helpText('run_backfill.sh <phase>/<job> (--start-date=D --end-date=D | --dates=D1,D2) [--dry-run] | --list', OPTIONS)); return EXIT.done; }
+    if (flags.list) { listJobs(out); return EXIT.done; }
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one job at a time; got ${positionals.join(' ')}` : 'name a job (see --list), e.g. analytics/player_game_summary');
+    job = resolveJob(positionals[0]);
+    if (flags.dates !== undefined) {
+      if (flags['start-date'] !== undefined || flags['end-date'] !== undefined) throw new UsageError('give either --dates or --start-date/--end-date, not both');
+      dates = parseDateList(String(flags.dates));
+    } else {
+      if (flags['start-date'] === undefined || flags['end-date'] === undefined) throw new UsageError('give --start-date and --end-date, or --dates');
+      start = checkDate('start-date', String(flags['start-date']));
+      end = checkDate('end-date', String(flags['end-date']));
+      if (start > end) throw new UsageError(`the range is reversed: start ${start} is after end ${end}`);
+    }
+    if (flags.strategy !== 'set' && flags.strategy !== 'per-date') throw new UsageError(`--strategy must be set or per-date, not ${JSON.stringify(flags.strategy)}`);
+    if (flags.backend !== 'duckdb' && flags.backend !== 'bigquery') throw new UsageError(`unknown backend ${JSON.stringify(flags.backend)}; valid: duckdb, bigquery`);
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`error: ${e.message}\n`); return e.exitCode; }
+    throw e;
+  }
+
+  const opts = {
+    backend: flags.backend as 'duckdb' | 'bigquery', project: String(flags.project), warehouse: String(flags.warehouse),
+    location: flags.location as string | undefined, bqEndpoint: flags['bq-endpoint'] as string | undefined,
+    maxBytesBilled: flags['max-bytes-billed'] ? Number(flags['max-bytes-billed']) : undefined,
+  };
+  const abort = new AbortController();
+  const onSigint = () => { process.stderr.write('\nCtrl+C: finishing the current chunk, then stopping…\n'); abort.abort(); };
+  process.on('SIGINT', onSigint);
+  let w;
+  try {
+    w = await connectWarehouse(opts as never, out);
+    const range = dates ? { dates } : { start, end };
+    if (flags['dry-run']) {
+      const plan = await planRun(w, job, range);
+      out.info(`DRY RUN ${job.job} (${job.processorName} → ${job.output.name}): nothing is written`);
+      out.info(`  would process ${plan.gameDates.length} game date(s): ${formatRanges(plan.gameDates) || 'none'}`);
+      if (plan.bootstrap.length) out.info(`  would skip ${plan.bootstrap.length} bootstrap date(s): ${formatRanges(plan.bootstrap)}`);
+      if (plan.noGames.length) out.info(`  would skip ${plan.noGames.length} date(s) without games: ${plan.noGames.join(', ')}`);
+      const req = job.dependencies.filter((d) => d.required).map((d) => d.table);
+      if (req.length) out.info(`  checks dependencies first: ${req.join(', ')}`);
+      out.info(`  then: ${job.load ? 're-loads each date from the source' : 'per chunk, one transaction: DELETE the dates, INSERT … SELECT, key checks, run history'}`);
+      return EXIT.done;
+    }
+    const state: ProgressState = { label: job.job, done: 0, total: 0, startedAt: Date.now() };
+    const board = new ProgressBoard(process.stderr, [state]);
+    const summary = await runBackfill(w, job, {
+      ...range, strategy: flags.strategy as Strategy, signal: abort.signal,
+      onProgress: (p) => { Object.assign(state, { done: p.done, total: p.total, failed: p.failed }); board.render(); },
+    });
+    state.finishedAt = Date.now();
+    board.render();
+    const ok = summary.outcomes.filter((o) => o.status === 'success').length;
+    out.info(`${job.job}: ${ok} succeeded, ${summary.failed} failed, ${summary.skipped} skipped; ${summary.records} records; run_id ${summary.runId}; ${summary.statements} statements in ${(summary.ms / 1000).toFixed(1)} s`);
+    const failed = summary.outcomes.filter((o) => o.status === 'failed');
+    if (failed.length) {
+      out.table(['data_date', 'error'], failed.map((f) => ({ data_date: f.date, error: f.missing ? `DependencyError: ${f.missing.join(', ')}` : (f.reason ?? '').slice(0, 80) })));
+      out.info(`re-run only these: ./bin/run_backfill.sh ${job.job} --dates=${failed.map((f) => f.date).join(',')}`);
+    }
+    if (summary.interrupted) {
+      const left = summary.total - summary.done;
+      out.warn(`interrupted: ${left} date(s) not started; re-run the same command to finish (completed dates are replaced idempotently)`);
+      return EXIT.interrupted;
+    }
+    return failed.length ? EXIT.failed : EXIT.done;
+  } catch (e) {
+    if (e instanceof WarehouseError) { process.stderr.write(`error: ${e.message}\n`); return ['BUSY', 'CORRUPT', 'UNWRITABLE', 'NO_CREDENTIALS', 'PERMISSION'].includes(e.code) ? EXIT.badInput : EXIT.failed; }
+    process.stderr.write(`error: unexpected failure: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await w?.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  process.exitCode = await backfillMain(process.argv.slice(2));
+}

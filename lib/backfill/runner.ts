@@ -1,0 +1,248 @@
+/**
+ * The backfill runner: one job over a date range or a date list.
+ *
+ *  1. Target dates: game dates in the schedule (a date without games is not a
+ *     failure: listed explicitly, it is recorded 'skipped', 'no_games'); Phase 4
+ *     bootstrap dates are recorded 'skipped', 'bootstrap'.
+ *  2. Dependencies, set-based: one query per upstream table finds the dates it
+ *     lacks; those dates are recorded 'failed' with DependencyError.
+ *  3. The rest in a few chunks (set-based: statements per run are bounded, not
+ *     one per date): 'running' rows are committed, then ONE transaction deletes
+ *     the chunk's dates, inserts them afresh, checks the keys and marks the rows
+ *     'success' — so a re-run is idempotent and a killed run leaves either the old
+ *     or the new rows, never half of them. The `per-date` strategy does the same
+ *     one date at a time (what a per-date job would do), for comparison.
+ */
+import { randomUUID } from 'node:crypto';
+import { isBootstrap } from '../seasons/calendar.ts';
+import { p } from '../warehouse/params.ts';
+import { WarehouseError, type Statement, type Warehouse } from '../warehouse/types.ts';
+import { table } from '../queries/tables.ts';
+import type { Dependency, Phase } from '../jobs/types.ts';
+import { closeAbandoned, errorJson, insertAttempts, markFailed, markSucceeded, type HistoryKey } from './history.ts';
+
+/** What the runner needs of a job: SQL processors and Phase 2 loads alike. */
+export interface RunnableJob {
+  job: string;
+  processorName: string;
+  phase: Phase;
+  output: { name: string; dateColumn: string; keys: string[] };
+  dependencies: Dependency[];
+  /** Dates outside this table's dates are skipped with the reason (e.g. no props lines). */
+  scope?: { table: string; dateColumn: string; skipReason: string };
+  /** Set-based SQL: INSERT … for every date in @dates. */
+  insertSql?(project: string): string;
+  /** A loader that replaces dates itself (Phase 2 re-loads). */
+  load?(w: Warehouse, dates: string[]): Promise<{ date: string; ok: boolean; rows: number; reason?: string }[]>;
+}
+
+export type Strategy = 'set' | 'per-date';
+
+export interface RunOptions {
+  /** A range (game dates in it are processed) … */
+  start?: string;
+  end?: string;
+  /** … or an explicit list. */
+  dates?: string[];
+  strategy?: Strategy;
+  /** Chunks for the set strategy: statements per run grow with this, not with dates. */
+  chunks?: number;
+  runId?: string;
+  signal?: AbortSignal;
+  onProgress?(p: RunProgress): void;
+}
+
+export interface RunProgress { job: string; total: number; done: number; failed: number; skipped: number; records: number }
+
+export interface DateOutcome { date: string; status: 'success' | 'failed' | 'skipped'; reason?: string; missing?: string[] }
+
+export interface RunSummary extends RunProgress {
+  runId: string;
+  statements: number;
+  interrupted: boolean;
+  outcomes: DateOutcome[];
+  ms: number;
+}
+
+/** The plan a dry run prints: what would be processed, skipped and checked. */
+export interface RunPlan { job: string; gameDates: string[]; bootstrap: string[]; noGames: string[] }
+
+const DEFAULT_CHUNKS = 6;
+
+async function gameDates(w: Warehouse, opts: RunOptions): Promise<{ games: string[]; noGames: string[] }> {
+  const sched = table(w.project, 'nba_raw.nbac_schedule');
+  if (opts.dates) {
+    const r = await w.query<{ game_date: string }>(
+      `SELECT DISTINCT game_date FROM ${sched} WHERE game_status = 3 AND game_date IN UNNEST(@dates) ORDER BY game_date`,
+      { dates: p.dates(opts.dates) },
+    );
+    const games = r.rows.map((x) => x.game_date);
+    return { games, noGames: [...new Set(opts.dates)].filter((d) => !games.includes(d)).sort() };
+  }
+  const r = await w.query<{ game_date: string }>(
+    `SELECT DISTINCT game_date FROM ${sched} WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date ORDER BY game_date`,
+    { start_date: p.date(opts.start!), end_date: p.date(opts.end!) },
+  );
+  return { games: r.rows.map((x) => x.game_date), noGames: [] };
+}
+
+export async function planRun(w: Warehouse, job: RunnableJob, opts: RunOptions): Promise<RunPlan> {
+  const { games, noGames } = await gameDates(w, opts);
+  const bootstrap = job.phase === 'phase_4_precompute' ? games.filter(isBootstrap) : [];
+  return { job: job.job, gameDates: games.filter((d) => !bootstrap.includes(d)), bootstrap, noGames };
+}
+
+/** Dates (of those given) on which the table has no rows: one query, any number of dates. */
+async function datesWithout(w: Warehouse, tbl: string, dateColumn: string, dates: string[]): Promise<Set<string>> {
+  const r = await w.query<{ d: string }>(
+    `SELECT DISTINCT ${dateColumn} AS d FROM ${table(w.project, tbl)} WHERE ${dateColumn} IN UNNEST(@dates)`,
+    { dates: p.dates(dates) },
+  );
+  const present = new Set(r.rows.map((x) => x.d));
+  return new Set(dates.filter((d) => !present.has(d)));
+}
+
+/** SQL that fails the transaction if the output has duplicate or NULL keys for the dates. */
+function keyChecks(project: string, job: RunnableJob): Statement[] {
+  const out = table(project, job.output.name);
+  const { keys, dateColumn } = job.output;
+  return [
+    {
+      sql: `SELECT ERROR(CONCAT('data check failed: duplicate ${keys.join(', ')} in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
+FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates)
+GROUP BY ${dateColumn}, ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT 1`,
+    },
+    {
+      sql: `SELECT ERROR(CONCAT('data check failed: NULL key in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
+FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')}) LIMIT 1`,
+    },
+  ];
+}
+
+export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptions): Promise<RunSummary> {
+  const t0 = Date.now();
+  const runId = opts.runId ?? `${job.processorName}-${randomUUID().slice(0, 8)}`;
+  const key: HistoryKey = { runId, processorName: job.processorName, phase: job.phase };
+  const summary: RunSummary = { job: job.job, runId, total: 0, done: 0, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes: [], ms: 0 };
+  const exec = async (s: Statement) => { summary.statements++; await w.execute(s.sql, s.params); };
+  const report = () => opts.onProgress?.({ job: job.job, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped, records: summary.records });
+  const record = (dates: string[], o: Omit<DateOutcome, 'date'>) => {
+    for (const date of dates) summary.outcomes.push({ date, ...o });
+    summary.done += dates.length;
+    if (o.status === 'failed') summary.failed += dates.length;
+    if (o.status === 'skipped') summary.skipped += dates.length;
+  };
+
+  let todo: string[] = [];
+  await w.hold(async () => {
+    await closeAbandoned(w, job.processorName);
+    const plan = await planRun(w, job, opts);
+    summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
+    report();
+
+    if (plan.noGames.length) {
+      await exec(insertAttempts(w.project, key, plan.noGames, { status: 'skipped', skipReason: 'no_games' }));
+      record(plan.noGames, { status: 'skipped', reason: 'no_games' });
+    }
+    if (plan.bootstrap.length) {
+      await exec(insertAttempts(w.project, key, plan.bootstrap, { status: 'skipped', skipReason: 'bootstrap' }));
+      record(plan.bootstrap, { status: 'skipped', reason: 'bootstrap' });
+    }
+    todo = plan.gameDates;
+    if (todo.length && job.scope) {
+      const outOfScope = await datesWithout(w, job.scope.table, job.scope.dateColumn, todo);
+      if (outOfScope.size) {
+        const skipped = todo.filter((d) => outOfScope.has(d));
+        await exec(insertAttempts(w.project, key, skipped, { status: 'skipped', skipReason: job.scope.skipReason }));
+        record(skipped, { status: 'skipped', reason: job.scope.skipReason });
+        todo = todo.filter((d) => !outOfScope.has(d));
+      }
+    }
+    // Dependencies: a date lacking any required upstream fails with DependencyError.
+    const missing = new Map<string, string[]>();
+    for (const dep of todo.length ? job.dependencies.filter((d) => d.required) : []) {
+      for (const d of await datesWithout(w, dep.table, dep.dateColumn, todo)) missing.set(d, [...(missing.get(d) ?? []), dep.table]);
+    }
+    const bySet = new Map<string, string[]>();
+    for (const [d, tables] of missing) bySet.set(tables.join(','), [...(bySet.get(tables.join(',')) ?? []), d]);
+    for (const [set, dates] of bySet) {
+      const tables = set.split(',');
+      await exec(insertAttempts(w.project, key, dates, {
+        status: 'failed', missing: tables,
+        errors: errorJson('DependencyError', `DependencyError: upstream data missing for the date: ${tables.join(', ')}`, { missing_dependencies: tables }),
+      }));
+      record(dates, { status: 'failed', reason: 'DependencyError', missing: tables });
+    }
+    todo = todo.filter((d) => !missing.has(d));
+    report();
+  });
+
+  const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? DEFAULT_CHUNKS);
+  for (const chunk of chunks) {
+    if (opts.signal?.aborted) { summary.interrupted = true; break; }
+    await w.hold(async () => {
+      await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
+      try {
+        if (job.load) await runLoad(w, job, key, chunk, summary, record);
+        else {
+          const statements: Statement[] = [
+            { sql: `DELETE FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: { dates: p.dates(chunk) } },
+            { sql: job.insertSql!(w.project), params: { dates: p.dates(chunk) } },
+            ...keyChecks(w.project, job).map((s) => ({ ...s, params: { dates: p.dates(chunk) } })),
+            markSucceeded(w.project, key, chunk, { table: job.output.name, dateColumn: job.output.dateColumn }),
+          ];
+          summary.statements++;
+          await w.atomic(statements, { label: `backfill/${job.job}` });
+          record(chunk, { status: 'success' });
+        }
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        const type = e instanceof WarehouseError ? e.code : 'ProcessorError';
+        await exec(markFailed(w.project, key, chunk, errorJson(type, msg)));
+        record(chunk, { status: 'failed', reason: msg });
+      }
+    });
+    report();
+  }
+  if (opts.signal?.aborted && summary.done < summary.total) summary.interrupted = true;
+  summary.records = await countRecords(w, job, summary.outcomes.filter((o) => o.status === 'success').map((o) => o.date));
+  summary.ms = Date.now() - t0;
+  report();
+  return summary;
+}
+
+function chunkDates(dates: string[], size: number | undefined, chunks: number): string[][] {
+  const n = size ?? Math.max(1, Math.ceil(dates.length / chunks));
+  const out: string[][] = [];
+  for (let i = 0; i < dates.length; i += n) out.push(dates.slice(i, i + n));
+  return out;
+}
+
+async function runLoad(
+  w: Warehouse, job: RunnableJob, key: HistoryKey, chunk: string[], summary: RunSummary,
+  record: (dates: string[], o: Omit<DateOutcome, 'date'>) => void,
+): Promise<void> {
+  const results = await job.load!(w, chunk);
+  const ok = results.filter((r) => r.ok).map((r) => r.date);
+  if (ok.length) {
+    summary.statements++;
+    const s = markSucceeded(w.project, key, ok, { table: job.output.name, dateColumn: job.output.dateColumn });
+    await w.execute(s.sql, s.params);
+    record(ok, { status: 'success' });
+  }
+  for (const r of results.filter((x) => !x.ok)) {
+    summary.statements++;
+    const s = markFailed(w.project, key, [r.date], errorJson('SourceUnavailable', r.reason ?? 'the source has no data for this date'));
+    await w.execute(s.sql, s.params);
+    record([r.date], { status: 'failed', reason: r.reason });
+  }
+}
+
+async function countRecords(w: Warehouse, job: RunnableJob, dates: string[]): Promise<number> {
+  if (!dates.length) return 0;
+  const r = await w.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`,
+    { dates: p.dates(dates) },
+  );
+  return r.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,42 @@
+/**
+ * Opens the warehouse the flags name and makes it ready: datasets and run
+ * history exist, and an empty embedded warehouse is seeded on first use, with a
+ * progress bar, so a new user sees the runbook work with no cloud account.
+ */
+import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
+import type { Warehouse } from '../warehouse/types.ts';
+import { isSeeded, seedWarehouse } from '../seed/load.ts';
+import type { CommonOptions } from './flags.ts';
+import type { Output } from './output.ts';
+import { ProgressBoard, type ProgressState } from './progress.ts';
+
+export async function connectWarehouse(opts: CommonOptions, out: Output): Promise<Warehouse> {
+  const w = await openWarehouse({
+    backend: opts.backend, project: opts.project, file: opts.warehouse,
+    location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
+    onWait: (m) => out.err.write(`${m}\n`),
+  });
+  if (w.backend === 'duckdb') {
+    await w.hold(async () => {
+      await ensureBaseSchema(w);
+      if (!(await isSeeded(w))) await seedWithProgress(w, out);
+    });
+  }
+  return w;
+}
+
+export async function seedWithProgress(w: Warehouse, out: Output, scale = 1): Promise<void> {
+  out.err.write(`First run: seeding the embedded warehouse with four seasons of NBA data${scale > 1 ? ` (scale ${scale})` : ''}…\n`);
+  const state: ProgressState = { label: 'seed', done: 0, total: 1, startedAt: Date.now() };
+  const board = new ProgressBoard(out.err, [state]);
+  const summary = await seedWarehouse(w, {
+    scale,
+    onProgress: (done, total, label) => {
+      Object.assign(state, { done, total, label: `seed ${label}`.slice(0, 40) });
+      board.render();
+    },
+  });
+  state.finishedAt = Date.now();
+  board.render();
+  out.err.write(`Seeded in ${summary.seconds.toFixed(1)} s.\n`);
+}

@@ -1,0 +1,175 @@
+/**
+ * The common flags of every script, declared once in a typed table that also
+ * produces --help (and the flag list in README/RUNBOOK). Parsing never touches
+ * the warehouse: bad input is reported before anything is opened or written.
+ */
+import os from 'node:os';
+import { DEFAULT_AS_OF, PHASE2_START, SEASONS, isValidDate, seasonAsOf, seasonById, type Season } from '../seasons/calendar.ts';
+import type { BackendName } from '../warehouse/types.ts';
+import { UsageError } from './errors.ts';
+
+export interface OptionSpec {
+  name: string;
+  /** 'flag' takes no value; 'list' may repeat. */
+  kind: 'flag' | 'string' | 'list';
+  help: string;
+  valueName?: string;
+  env?: string;
+  default?: string;
+}
+
+export const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'season', kind: 'string', valueName: 'YYYY-YY', help: `season to work on (${SEASONS.map((s) => s.id).join(', ')})` },
+  { name: 'start-date', kind: 'string', valueName: 'YYYY-MM-DD', help: 'override the start of the range' },
+  { name: 'end-date', kind: 'string', valueName: 'YYYY-MM-DD', help: 'override the end of the range' },
+  { name: 'as-of', kind: 'string', valueName: 'YYYY-MM-DD', default: DEFAULT_AS_OF, help: '"today" for the runbook: the partial season ends here' },
+  { name: 'dry-run', kind: 'flag', help: 'print every query and command it would run; run none, write nothing' },
+  { name: 'yes', kind: 'flag', help: 'never prompt: run data-changing steps, pass gates whose recommendation is to proceed, stop (exit 3) at any other' },
+  { name: 'answer', kind: 'list', valueName: 'ID=CHOICE[:note]', help: 'pre-answer a gate or step, e.g. --answer 1.2=proceed (repeatable)' },
+  { name: 'json', kind: 'flag', help: 'stdout is one JSON document of steps, rows and gates; human output goes to stderr' },
+  { name: 'from', kind: 'string', valueName: 'STEP', help: 'start at a step, e.g. --from 1.3' },
+  { name: 'step', kind: 'flag', help: 'ask before every step (Run / Skip / Quit)' },
+  { name: 'backend', kind: 'string', valueName: 'duckdb|bigquery', env: 'RUNBOOK_BACKEND', default: 'duckdb', help: 'warehouse backend' },
+  { name: 'warehouse', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_WAREHOUSE', default: '.warehouse/nba.duckdb', help: 'embedded warehouse file' },
+  { name: 'project', kind: 'string', valueName: 'ID', env: 'GOOGLE_CLOUD_PROJECT', default: 'nba-props-platform', help: 'project id in table paths (and the BigQuery project)' },
+  { name: 'location', kind: 'string', valueName: 'LOC', help: 'BigQuery location, e.g. US' },
+  { name: 'bq-endpoint', kind: 'string', valueName: 'URL', env: 'BIGQUERY_EMULATOR_HOST', help: 'BigQuery API endpoint override (an emulator)' },
+  { name: 'max-bytes-billed', kind: 'string', valueName: 'BYTES', help: 'BigQuery: fail any query that would bill more (default 10 GiB)' },
+  { name: 'journal', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_JOURNAL', default: '.runbook/journal.jsonl', help: 'where every run, step and answer is recorded' },
+  { name: 'help', kind: 'flag', help: 'show this help' },
+];
+
+export type RawFlags = Record<string, string | boolean | string[] | undefined>;
+
+/** Parses argv against the specs; `--name=value` and `--name value` both work. */
+export function parseArgv(argv: string[], specs: OptionSpec[]): { flags: RawFlags; positionals: string[] } {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const flags: RawFlags = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) { positionals.push(arg); continue; }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) throw new UsageError(`unknown flag --${name} (see --help)`);
+    if (spec.kind === 'flag') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value (${spec.valueName ?? 'value'})`);
+    value = value.trim();
+    if (spec.kind === 'list') flags[name] = [...((flags[name] as string[]) ?? []), value];
+    else flags[name] = value;
+  }
+  for (const s of specs) {
+    if (flags[s.name] === undefined && s.env && process.env[s.env]) flags[s.name] = process.env[s.env];
+    if (flags[s.name] === undefined && s.default !== undefined) flags[s.name] = s.default;
+  }
+  return { flags, positionals };
+}
+
+export function helpText(usage: string, specs: OptionSpec[]): string {
+  const rows = specs.map((s) => {
+    const left = `--${s.name}${s.kind === 'flag' ? '' : ` ${s.valueName ?? 'VALUE'}`}`;
+    const extra = [s.default !== undefined ? `default ${s.default}` : '', s.env ? `env ${s.env}` : ''].filter(Boolean).join(', ');
+    return `  ${left.padEnd(30)} ${s.help}${extra ? ` (${extra})` : ''}`;
+  });
+  return [`usage: ${usage}`, '', 'options:', ...rows, '', 'exit codes: 0 done, 1 unexpected failure, 2 bad input, 3 stopped at a gate'].join('\n');
+}
+
+export interface DateRange { start: string; end: string }
+
+export interface CommonOptions {
+  season: Season | null;
+  range: DateRange;
+  asOf: string;
+  dryRun: boolean;
+  yes: boolean;
+  answers: Map<string, { choice: string; note?: string }>;
+  json: boolean;
+  from: string | null;
+  step: boolean;
+  backend: BackendName;
+  warehouse: string;
+  project: string;
+  location?: string;
+  bqEndpoint?: string;
+  maxBytesBilled?: number;
+  journal: string;
+  user: string;
+  host: string;
+}
+
+export function checkDate(flag: string, value: string): string {
+  if (!isValidDate(value)) throw new UsageError(`--${flag} ${JSON.stringify(value)} is not a valid date (YYYY-MM-DD, e.g. 2021-10-19)`);
+  return value;
+}
+
+export function checkSeason(value: string): Season {
+  const s = seasonById(value);
+  if (!s) throw new UsageError(`unknown season ${JSON.stringify(value)}; valid seasons: ${SEASONS.map((x) => x.id).join(', ')}`);
+  return s;
+}
+
+/**
+ * Turns raw flags into the options every script shares. `defaultRange` is the
+ * script's own range when no season or dates are given (Step 1: the Phase 2 range);
+ * null means the script needs --season or dates.
+ */
+export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => DateRange) | null): CommonOptions {
+  const asOf = checkDate('as-of', String(flags['as-of']));
+  const season = flags.season !== undefined ? seasonAsOf(checkSeason(String(flags.season)), asOf) : null;
+  const start = flags['start-date'] !== undefined ? checkDate('start-date', String(flags['start-date'])) : undefined;
+  const end = flags['end-date'] !== undefined ? checkDate('end-date', String(flags['end-date'])) : undefined;
+  const base = season ? { start: season.start, end: season.end } : defaultRange?.(asOf);
+  if (!base && (!start || !end)) {
+    throw new UsageError(`choose a season with --season (${SEASONS.map((s) => s.id).join(', ')}) or give --start-date and --end-date`);
+  }
+  const range = { start: start ?? base!.start, end: end ?? base!.end };
+  if (range.start > range.end) throw new UsageError(`the range is reversed: start ${range.start} is after end ${range.end}`);
+
+  const backend = String(flags.backend);
+  if (backend !== 'duckdb' && backend !== 'bigquery') throw new UsageError(`unknown backend ${JSON.stringify(backend)}; valid: duckdb, bigquery`);
+
+  const answers = new Map<string, { choice: string; note?: string }>();
+  for (const a of (flags.answer as string[] | undefined) ?? []) {
+    const m = /^([\w.]+)=([\w-]+)(?::(.*))?$/.exec(a);
+    if (!m) throw new UsageError(`--answer ${JSON.stringify(a)} is not ID=CHOICE[:note], e.g. --answer 1.2=proceed`);
+    answers.set(m[1], { choice: m[2], note: m[3]?.trim() || undefined });
+  }
+  const from = flags.from !== undefined ? String(flags.from) : null;
+  if (from !== null && !/^[\w.]+$/.test(from)) throw new UsageError(`--from ${JSON.stringify(from)} is not a step id like 1.3`);
+
+  let maxBytesBilled: number | undefined;
+  if (flags['max-bytes-billed'] !== undefined) {
+    maxBytesBilled = Number(flags['max-bytes-billed']);
+    if (!Number.isSafeInteger(maxBytesBilled) || maxBytesBilled <= 0) throw new UsageError('--max-bytes-billed must be a positive whole number of bytes');
+  }
+  const project = String(flags.project);
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) throw new UsageError(`--project ${JSON.stringify(project)} is not a valid project id`);
+
+  return {
+    season, range, asOf,
+    dryRun: flags['dry-run'] === true,
+    yes: flags.yes === true,
+    answers,
+    json: flags.json === true,
+    from,
+    step: flags.step === true,
+    backend,
+    warehouse: String(flags.warehouse),
+    project,
+    location: flags.location as string | undefined,
+    bqEndpoint: flags['bq-endpoint'] as string | undefined,
+    maxBytesBilled,
+    journal: String(flags.journal),
+    user: os.userInfo().username,
+    host: os.hostname(),
+  };
+}
+
+/** The Phase 2 range of Steps 1 and 5: 2021-10-01 to the as-of date. */
+export const phase2Range = (asOf: string): DateRange => ({ start: PHASE2_START, end: asOf });

@@ -1,0 +1,380 @@
+/**
+ * The notebook runtime: walks a script's steps, prints what each runs, asks at
+ * gates and before data changes, records every answer in the journal, and turns
+ * every failure into one line and a documented exit code. Scripts hold only
+ * their steps and their flow; everything here is shared.
+ */
+import { randomUUID } from 'node:crypto';
+import { showParam } from '../warehouse/params.ts';
+import { jsonSafe } from '../warehouse/normalize.ts';
+import { WarehouseError, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
+import { connectWarehouse } from './connect.ts';
+import { finalGameDates } from '../queries/phase2.ts';
+import { SEASONS } from '../seasons/calendar.ts';
+import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
+import { COMMON_OPTIONS, helpText, parseArgv, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type RawFlags } from './flags.ts';
+import { Journal } from './journal.ts';
+import { Output } from './output.ts';
+import { Cancelled, enquirerPrompter, type Prompter, type PromptIO } from './prompt.ts';
+import type { ActionStep, CheckStep, GateStep, RunContext, SqlStep, Step, StepContext } from './steps.ts';
+
+export interface RunbookDef {
+  /** File stem: '01-validate-phase2'. */
+  script: string;
+  title: string;
+  /** The range when no --season or dates are given; null: the script needs one. */
+  defaultRange: ((asOf: string) => DateRange) | null;
+  steps: Step[];
+  /** Flags of this script alone, beside the common ones. */
+  options?: OptionSpec[];
+  flow(nb: Notebook, flags: RawFlags): Promise<void>;
+}
+
+export interface RunIO extends PromptIO {
+  stderr?: NodeJS.WritableStream;
+  prompter?: Prompter;
+  /** Injected in tests; scripts use the real warehouse from the flags. */
+  warehouse?: Warehouse;
+}
+
+interface JsonStep { id: string; title: string; kind: string; sql: string | null; params: Record<string, string> | null; rows: Row[] | null }
+interface JsonGate { id: string; title: string; evidence: Row[]; recommendation: string | null; reason: string; answer: string; note: string | null }
+
+export class Notebook {
+  readonly ctx: RunContext;
+  readonly out: Output;
+  private reached: boolean;
+  private readonly asked = new Set<string>();
+  readonly steps: JsonStep[] = [];
+  readonly gates: JsonGate[] = [];
+  current: string | null = null;
+
+  constructor(
+    readonly def: RunbookDef,
+    readonly opts: CommonOptions,
+    w: Warehouse,
+    out: Output,
+    private readonly journal: Journal,
+    private readonly prompter: Prompter,
+    runId: string,
+    signal: AbortSignal,
+  ) {
+    this.out = out;
+    this.reached = opts.from === null;
+    this.ctx = {
+      range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project,
+      w, out, opts, runId, signal,
+    };
+  }
+
+  get w(): Warehouse { return this.ctx.w; }
+
+  /** --from: steps before the named one are skipped, in declaration order. */
+  private shouldRun(step: Step): boolean {
+    if (!this.reached && (step.id === this.opts.from || step.id.startsWith(`${this.opts.from}.`))) this.reached = true;
+    if (this.ctx.signal.aborted) throw new Interrupted(step.id);
+    this.current = step.id;
+    return this.reached;
+  }
+
+  private skip(step: Step, why: string): null {
+    this.out.note(`   skipped ${step.id} ${step.title} (${why})`);
+    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: step.kind, status: 'skipped' });
+    return null;
+  }
+
+  /** --step: Run / Skip / Quit before every step. */
+  private async confirmStep(step: Step, why: string): Promise<boolean> {
+    const given = this.takeAnswer(step.id);
+    let choice = given?.choice ?? (this.opts.yes ? 'run' : null);
+    if (!choice) {
+      if (!this.prompter.interactive) throw new UsageError(`step ${step.id} needs confirmation and there is no terminal: re-run with --yes or --answer ${step.id}=run|skip|quit`);
+      choice = await this.ask(() => this.prompter.select(`${why} — ${step.id} ${step.title}`, [
+        { value: 'run', label: 'Run' }, { value: 'skip', label: 'Skip' }, { value: 'quit', label: 'Quit' },
+      ], 'run'));
+    }
+    if (!['run', 'skip', 'quit'].includes(choice)) throw new UsageError(`--answer ${step.id}=${choice}: choose run, skip or quit`);
+    if (choice === 'quit') throw new QuitRequested(step.id);
+    return choice === 'run';
+  }
+
+  private takeAnswer(id: string) {
+    if (this.asked.has(id)) return undefined; // an --answer answers the first time a gate is asked
+    this.asked.add(id);
+    return this.opts.answers.get(id);
+  }
+
+  private async ask<T>(fn: () => Promise<T>): Promise<T> {
+    try { return await fn(); } catch (e) {
+      if (e instanceof Cancelled) throw new QuitRequested(this.current ?? '?');
+      throw e;
+    }
+  }
+
+  /** Runs one of the original's queries and prints its table like `bq --format=pretty`. */
+  async sql(step: SqlStep): Promise<QueryResult | null> {
+    if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    this.out.step(step.id, step.title);
+    if (this.opts.step && !(await this.confirmStep(step, 'Next step'))) return this.skip(step, 'skipped by operator');
+    const q = step.query(this.ctx);
+    this.out.code(q.sql.trim());
+    this.showParams(q.params);
+    const t0 = Date.now();
+    let result: QueryResult;
+    try {
+      result = await this.w.query(q.sql, q.params, { label: `${this.def.script}/${step.id}`, timeoutMs: step.timeoutMs });
+    } catch (e) {
+      this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'failed', sql: q.sql, error: (e as Error).message });
+      throw e;
+    }
+    const ms = Date.now() - t0;
+    this.out.line();
+    const shown = step.display?.(result);
+    if (shown) this.out.table(shown.columns, shown.rows, { empty: step.empty });
+    else this.out.table(result.columns, result.rows, { empty: step.empty });
+    for (const l of step.explain?.(result, this.ctx) ?? []) this.out.info(l);
+    this.out.note(`   ${result.rows.length} row(s) in ${ms} ms`);
+    this.journal.write({
+      event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'ran',
+      sql: q.sql, params: paramText(q.params), rowCount: result.rows.length, ms,
+      bytesProcessed: result.stats?.bytesProcessed, jobIds: result.stats?.jobIds,
+    });
+    this.steps.push({ id: step.id, title: step.title, kind: 'sql', sql: q.sql, params: paramText(q.params), rows: result.rows });
+    return result;
+  }
+
+  private showParams(params: Record<string, unknown>): void {
+    const entries = Object.entries(paramText(params as never));
+    if (entries.length) this.out.note(`    -- parameters: ${entries.map(([k, v]) => `@${k} = ${v}`).join(', ')}`);
+  }
+
+  /** A read-only check computed in code. */
+  async check<I, O>(step: CheckStep<I, O>, input: I): Promise<O | null> {
+    if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    this.out.step(step.id, step.title);
+    if (this.opts.step && !(await this.confirmStep(step, 'Next step'))) return this.skip(step, 'skipped by operator');
+    for (const c of step.commands?.(this.ctx) ?? []) this.out.code(`$ ${c}`);
+    const result = await step.run(this.ctx, input);
+    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'check', status: 'ran' });
+    this.steps.push({ id: step.id, title: step.title, kind: 'check', sql: null, params: null, rows: Array.isArray(result) ? (jsonSafe(result) as Row[]) : null });
+    return result;
+  }
+
+  /** A data-changing step: shows its plan and commands, asks Run / Skip / Quit, then runs. */
+  async action<I, O>(step: ActionStep<I, O>, input: I): Promise<O | null> {
+    if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    this.out.step(step.id, step.title);
+    for (const l of step.plan(this.ctx, input)) this.out.info(l);
+    for (const c of step.commands(this.ctx, input)) this.out.code(`$ ${c}`);
+    if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
+    const t0 = Date.now();
+    const result = await step.run(this.ctx, input);
+    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: 'ran', ms: Date.now() - t0 });
+    this.steps.push({ id: step.id, title: step.title, kind: 'action', sql: null, params: null, rows: Array.isArray(result) ? (jsonSafe(result) as Row[]) : null });
+    return result;
+  }
+
+  /**
+   * A decision point. Shows the evidence, applies the rule, states the
+   * recommendation and why, then takes the answer from --answer, --yes or the
+   * operator. Returns the chosen value; a 'stop' choice ends the script (exit 3).
+   */
+  async gate<E>(step: GateStep<E>, evidence: E): Promise<string | null> {
+    if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    this.out.step(step.id, step.title);
+    const rows = step.evidence(evidence);
+    this.out.table(Object.keys(rows[0] ?? {}), rows);
+    this.out.line();
+    this.out.info(this.out.c.bold('Decision table'));
+    for (const r of step.table()) this.out.info(`  • ${r.when} → ${r.action}`);
+    const d = step.decide(evidence);
+    const rec = step.choices.find((c) => c.value === d.recommendation);
+    this.out.line();
+    if (rec) this.out.info(`${this.out.c.bold('Recommendation:')} ${rec.label} — ${d.reason}`);
+    else this.out.info(`${this.out.c.bold('No recommendation:')} ${d.reason}`);
+
+    const given = this.takeAnswer(step.id);
+    let answer: string;
+    let note: string | undefined = given?.note;
+    let by: 'operator' | 'flag' | 'yes';
+    if (given) {
+      if (!step.choices.some((c) => c.value === given.choice)) {
+        throw new UsageError(`--answer ${step.id}=${given.choice}: choose one of ${step.choices.map((c) => c.value).join(', ')}`);
+      }
+      answer = given.choice;
+      by = 'flag';
+    } else if (this.opts.yes) {
+      if (!rec || rec.effect !== 'proceed') {
+        throw new GateStop(step.id, `gate ${step.id} (${step.title}) was not passed under --yes: ${rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation'} — ${d.reason}`);
+      }
+      answer = rec.value;
+      by = 'yes';
+      if (rec.needsNote) note = `accepted under --yes: ${d.reason}`;
+    } else {
+      if (!this.prompter.interactive) {
+        throw new UsageError(`gate ${step.id} needs an answer and there is no terminal: re-run with --answer ${step.id}=${step.choices.map((c) => c.value).join('|')}${rec ? ` (recommended: ${rec.value})` : ''}, or --yes`);
+      }
+      answer = await this.ask(() => this.prompter.select(step.question, step.choices.map((c) => ({
+        value: c.value, label: c.value === rec?.value ? `${c.label} (recommended)` : c.label,
+      })), rec?.value));
+      by = 'operator';
+    }
+    const chosen = step.choices.find((c) => c.value === answer)!;
+    if (chosen.needsNote && !note) {
+      if (by === 'flag' || !this.prompter.interactive) throw new UsageError(`--answer ${step.id}=${answer} needs a note saying why: --answer "${step.id}=${answer}:<why>"`);
+      note = await this.ask(() => this.prompter.input('Note for the record (what is missing and why it is acceptable)'));
+      if (!note) throw new UsageError(`a note is required to ${chosen.label.toLowerCase()}`);
+    }
+    this.out.ok(`${step.id}: ${chosen.label}${note ? ` — note: ${note}` : ''} (${by === 'operator' ? 'answered' : by === 'flag' ? 'from --answer' : 'from --yes'})`);
+    this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer, answeredBy: by, note });
+    this.gates.push({ id: step.id, title: step.title, evidence: jsonSafe(rows) as Row[], recommendation: d.recommendation, reason: d.reason, answer, note: note ?? null });
+    if (chosen.effect === 'stop') throw new GateStop(step.id, `stopped at gate ${step.id} (${chosen.label})`);
+    return answer;
+  }
+}
+
+function paramText(params: Record<string, Parameters<typeof showParam>[0]>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, showParam(v)]));
+}
+
+/** Prints the whole plan without running anything: what --dry-run promises. */
+function printPlan(def: RunbookDef, ctx: StepContext, out: Output, json: JsonStep[]): void {
+  out.heading(`${def.title} — dry run (nothing is run, nothing is written)`);
+  for (const step of def.steps) {
+    out.step(step.id, step.title);
+    let sql: string | null = null;
+    let params: Record<string, string> | null = null;
+    if (step.kind === 'sql') {
+      const q = step.query(ctx);
+      sql = q.sql;
+      params = paramText(q.params);
+      out.code(q.sql.trim());
+      out.note(`    -- parameters: ${Object.entries(params).map(([k, v]) => `@${k} = ${v}`).join(', ') || 'none'}`);
+    } else if (step.kind === 'gate') {
+      out.info(step.question);
+      for (const r of step.table()) out.info(`  • ${r.when} → ${r.action}`);
+    } else if (step.kind === 'action') {
+      out.info('changes data; asks Run / Skip / Quit first (or --yes / --answer)');
+      for (const c of step.commands(ctx, undefined)) out.code(`$ ${c}`);
+    } else {
+      for (const c of step.commands?.(ctx) ?? []) out.code(`$ ${c}`);
+    }
+    json.push({ id: step.id, title: step.title, kind: step.kind, sql, params, rows: null });
+  }
+}
+
+/** The command that picks up where this run stopped. */
+export function resumeCommand(script: string, argv: string[], stepId: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--from') { i++; continue; }
+    if (argv[i].startsWith('--from=')) continue;
+    kept.push(argv[i]);
+  }
+  return `./runbook/${script}.mts ${[...kept, '--from', stepId].join(' ')}`.replace(/\s+/g, ' ');
+}
+
+/** The one error boundary of a script: parse, prepare, run the flow, report, exit code. */
+export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {}): Promise<number> {
+  const specs = [...COMMON_OPTIONS, ...(def.options ?? [])];
+  const stderr = io.stderr ?? process.stderr;
+  let opts: CommonOptions;
+  let flags: RawFlags;
+  try {
+    ({ flags } = parseArgv(argv, specs));
+    if (flags.help) {
+      process.stdout.write(`${def.title}\n\n${helpText(`./runbook/${def.script}.mts [options]`, specs)}\n\nsteps: ${def.steps.map((s) => s.id).join(', ')}\n`);
+      return EXIT.done;
+    }
+    opts = resolveCommon(flags, def.defaultRange);
+    if (opts.from && !def.steps.some((s) => s.id === opts.from || s.id.startsWith(`${opts.from}.`))) {
+      throw new UsageError(`--from ${opts.from}: no such step; steps are ${def.steps.map((s) => s.id).join(', ')}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { stderr.write(`error: ${e.message}\n`); return e.exitCode; }
+    throw e;
+  }
+
+  const out = new Output({ json: opts.json, stderr: stderr as never });
+  const json = { script: def.script, range: opts.range, steps: [] as JsonStep[], gates: [] as JsonGate[], exitCode: 0 as number };
+  const emitJson = (code: number) => {
+    json.exitCode = code;
+    if (opts.json) process.stdout.write(`${JSON.stringify(jsonSafe(json), null, 2)}\n`);
+    return code;
+  };
+
+  if (opts.dryRun) {
+    const ctx: StepContext = { range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project };
+    printPlan(def, ctx, out, json.steps);
+    return emitJson(EXIT.done);
+  }
+
+  const runId = `${def.script}-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  const journal = new Journal(opts.journal, runId);
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) { stderr.write('\nsecond Ctrl+C: exiting now\n'); process.exit(EXIT.interrupted); }
+    stderr.write('\nCtrl+C: finishing the current statement, then stopping (Ctrl+C again to exit at once)…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const t0 = Date.now();
+  let code: number = EXIT.done;
+  let nb: Notebook | null = null;
+  let w: Warehouse | null = io.warehouse ?? null;
+  try {
+    w ??= await connectWarehouse(opts, out);
+    await requireGames(w, opts);
+    if (!opts.json) out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
+    journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
+    nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);
+    await def.flow(nb, flags);
+    out.line();
+    out.ok(`${def.title}: done. Journal: ${opts.journal}`);
+  } catch (e) {
+    code = reportFailure(e, out, stderr, def, argv, nb?.current ?? null);
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (!io.warehouse) await w?.close().catch(() => undefined);
+  }
+  json.steps = nb?.steps ?? [];
+  json.gates = nb?.gates ?? [];
+  const stoppedAt = code === EXIT.done ? null : nb?.current ?? null;
+  if (nb) journal.write({ event: 'end', script: def.script, exitCode: code, stoppedAt, resume: stoppedAt ? resumeCommand(def.script, argv, stoppedAt) : undefined, ms: Date.now() - t0 });
+  return emitJson(code);
+}
+
+/** A range without a single final game is bad input (exit 2), not an empty report. */
+async function requireGames(w: Warehouse, opts: CommonOptions): Promise<void> {
+  const ctx = { range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project };
+  const r = await w.query(finalGameDates(ctx).sql, finalGameDates(ctx).params);
+  if (!r.rows.length) throw new UsageError(`no final games between ${opts.range.start} and ${opts.range.end}; seasons run ${SEASONS.map((s) => `${s.id}: ${s.start}..${s.end}`).join(', ')}`);
+}
+
+function reportFailure(e: unknown, out: Output, stderr: NodeJS.WritableStream, def: RunbookDef, argv: string[], at: string | null): number {
+  const resume = at ? `\n  resume with: ${resumeCommand(def.script, argv, at)}` : '';
+  if (e instanceof UsageError) { stderr.write(`error: ${e.message}\n`); return e.exitCode; }
+  if (e instanceof GateStop || e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
+  if (e instanceof Interrupted) { out.warn(`interrupted at step ${e.stepId ?? at ?? '?'}${resume}`); return e.exitCode; }
+  if (e instanceof WarehouseError) {
+    stderr.write(`error: ${e.message}\n`);
+    return ['BUSY', 'CORRUPT', 'UNWRITABLE', 'NO_CREDENTIALS', 'PERMISSION', 'NOT_FOUND'].includes(e.code) ? EXIT.badInput : EXIT.failed;
+  }
+  stderr.write(`error: unexpected failure: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  return EXIT.failed;
+}
+
+/** True when this module is the script node was asked to run (not imported by a test). */
+export function isMain(metaUrl: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  return new URL(metaUrl).pathname === entry || new URL(metaUrl).pathname.replace(/\.mts$/, '') === entry.replace(/\.mts$/, '');
+}
+
+/** What each script's last line calls: run with argv, exit with the code. */
+export async function main(def: RunbookDef): Promise<void> {
+  const code = await runScript(def, process.argv.slice(2));
+  process.exitCode = code;
+}

@@ -1,0 +1,82 @@
+/**
+ * Step 1.3's fix: re-run the Phase 2 load of each raw table for the dates it
+ * lacks, through the same runner as every backfill (so the run history records
+ * it), then say which dates stayed missing and what an operator can do.
+ */
+import type { RunContext } from '../notebook/steps.ts';
+import { formatRanges } from '../seasons/calendar.ts';
+import { findJob } from '../jobs/registry.ts';
+import { runBackfill } from '../backfill/runner.ts';
+import type { Row } from '../warehouse/types.ts';
+
+export interface MissingRow { table_name: string; missing_date: string; game_date_number: number }
+
+/** table → its missing game dates. */
+export function missingByTable(rows: MissingRow[]): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const r of rows) by.set(r.table_name, [...(by.get(r.table_name) ?? []), r.missing_date]);
+  return by;
+}
+
+/** Consecutive game dates (by their number in the schedule) as one run: what the screen shows for 1.3. */
+export function missingRuns(rows: MissingRow[]): Row[] {
+  const out: Row[] = [];
+  let run: { table_name: string; from: string; to: string; n: number; last: number } | null = null;
+  const flush = () => { if (run) out.push({ table_name: run.table_name, missing_from: run.from, missing_through: run.to, game_dates: run.n }); };
+  for (const r of rows) {
+    if (run && run.table_name === r.table_name && r.game_date_number === run.last + 1) {
+      run.to = r.missing_date; run.n++; run.last = r.game_date_number;
+    } else {
+      flush();
+      run = { table_name: r.table_name, from: r.missing_date, to: r.missing_date, n: 1, last: r.game_date_number };
+    }
+  }
+  flush();
+  return out;
+}
+
+export function reloadCommands(rows: MissingRow[]): string[] {
+  return [...missingByTable(rows)].map(([t, dates]) => `./bin/run_backfill.sh raw/${t} --dates=${dates.join(',')}`);
+}
+
+export function reloadPlan(rows: MissingRow[]): string[] {
+  const by = missingByTable(rows);
+  if (!by.size) return ['Nothing is missing: no load to re-run.'];
+  return [
+    `Re-runs the Phase 2 load for ${rows.length} missing table-date(s); each date is replaced atomically and recorded in the run history:`,
+    ...[...by].map(([t, dates]) => `  • raw/${t}: ${dates.length} date(s): ${formatRanges(dates)}`),
+  ];
+}
+
+export interface ReloadOutcome { table_name: string; recovered: number; still_missing: number; still_missing_dates: string; reason: string }
+
+export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promise<ReloadOutcome[]> {
+  const outcomes: ReloadOutcome[] = [];
+  for (const [t, dates] of missingByTable(rows)) {
+    const job = findJob(`raw/${t}`);
+    if (!job) throw new Error(`no Phase 2 load job for ${t}`);
+    const s = await runBackfill(ctx.w, job, { dates, runId: `${ctx.runId}-${t}`, signal: ctx.signal });
+    const failed = s.outcomes.filter((o) => o.status === 'failed');
+    outcomes.push({
+      table_name: t,
+      recovered: s.outcomes.filter((o) => o.status === 'success').length,
+      still_missing: failed.length,
+      still_missing_dates: failed.map((f) => f.date).join(', '),
+      reason: [...new Set(failed.map((f) => f.reason ?? ''))].join('; '),
+    });
+  }
+  return outcomes;
+}
+
+/** What an operator must do about dates a re-load could not recover. */
+export function adviceFor(outcomes: ReloadOutcome[]): string[] {
+  const stuck = outcomes.filter((o) => o.still_missing > 0);
+  if (!stuck.length) return ['Every missing date was recovered. Re-checking coverage (1.1)…'];
+  return [
+    'Some dates stayed missing; the source has nothing for them. Options:',
+    ...stuck.map((o) => `  • ${o.table_name}: ${o.still_missing_dates} — ${o.reason}`),
+    '  1. Ask the data provider / re-scrape from an alternate source, then re-run the load for those dates.',
+    '  2. Or document them at the gate and proceed: Phase 3 records DependencyError for those dates (see 2.4),',
+    '     or fills them from the second source where it can (player_game_summary uses bdl_player_boxscores).',
+  ];
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * # Pre-Flight Checklist and Step 1: Validate Phase 2 Data
+ *
+ * **Goal:** confirm Phase 2 has sufficient data before starting Phase 3.
+ * Run it first, from the repository root; on a new machine the first run seeds
+ * the embedded warehouse.
+ */
+import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
+import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { phase2Range } from '../lib/notebook/flags.ts';
+import { LIST_JOBS_COMMAND, MONITOR_COMMAND, listPrecomputeJobs, warnIfNoMultiplexer } from '../lib/preflight/checks.ts';
+import { phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
+import { phase2Gate, type CoverageRow } from '../lib/gates/phase2-ready.ts';
+import { adviceFor, missingRuns, reloadCommands, reloadMissing, reloadPlan, type MissingRow, type ReloadOutcome } from '../lib/repair/phase2.ts';
+
+/**
+ * Check that the Phase 4 backfill jobs exist: the five `precompute/…` jobs must
+ * be listed, in the order they run.
+ */
+const jobsExist = checkStep({
+  id: 'pre.1', title: 'Check Phase 4 backfill jobs exist',
+  commands: () => [LIST_JOBS_COMMAND],
+  async run(ctx) {
+    const lines = await listPrecomputeJobs();
+    for (const l of lines) ctx.out.info(l);
+    if (lines.length < 5) throw new Error(`expected 5 precompute jobs, found ${lines.length}`);
+    ctx.out.ok(`${lines.length} precompute jobs registered`);
+  },
+});
+
+/**
+ * Verify you are in tmux or screen: backfills run for hours, and a dropped SSH
+ * connection must not kill them.
+ */
+const inMultiplexer = checkStep({
+  id: 'pre.2', title: "Verify you're in tmux/screen",
+  commands: () => ['tmux list-sessions  # or screen -ls'],
+  async run(ctx) { warnIfNoMultiplexer(ctx.out); },
+});
+
+/**
+ * Set up monitoring in a separate terminal (see Monitoring): it refreshes the
+ * recent activity and failures every 5 minutes while the backfills run.
+ */
+const monitorHint = checkStep({
+  id: 'pre.3', title: 'Set up monitoring in a separate terminal',
+  commands: () => [MONITOR_COMMAND],
+  async run(ctx) { ctx.out.info(`In another tmux window: ${MONITOR_COMMAND}`); },
+});
+
+/**
+ * Count the distinct dates each raw table holds against the final game dates
+ * in the schedule. `pct` is `actual_dates / expected`: 100 means every game
+ * date has data. Tables are sorted worst first, so the one to worry about is
+ * on top. The schedule itself is listed as a sanity check (it should be 100).
+ */
+const coverage = sqlStep({ id: '1.1', title: 'Run Phase 2 Validation Query', query: phase2Coverage, timeoutMs: 60_000 });
+
+/**
+ * Decide whether Phase 2 is good enough for Phase 3. Critical tables feed the
+ * Phase 3 processors directly; the optional one (the second box-score source)
+ * only fills gaps. A critical table between 95% and 99% is left to you by the
+ * original runbook: fixing first is usually cheap when the dates are recoverable.
+ */
+const ready = gateStep<CoverageRow[]>({ id: '1.2', title: 'Decision Point', ...phase2Gate() });
+
+/**
+ * Find every missing date per table (all of them, grouped into runs of
+ * consecutive game dates), ready to be re-loaded.
+ */
+const missing = sqlStep({
+  id: '1.3', title: 'If Gaps Found - Find Missing Dates', query: phase2MissingDates, timeoutMs: 60_000,
+  empty: 'No missing dates: every raw table has every final game date.',
+  display: (r) => ({ columns: ['table_name', 'missing_from', 'missing_through', 'game_dates'], rows: missingRuns(r.rows as unknown as MissingRow[]) }),
+});
+
+/**
+ * Re-run the Phase 2 load of each table for its missing dates. Each date is
+ * replaced atomically and recorded in the run history (`phase_2_raw`); a date
+ * the source cannot provide is recorded as failed with the reason.
+ */
+const reload = actionStep<MissingRow[], ReloadOutcome[]>({
+  id: '1.3.1', title: 'Fix Phase 2 - Re-run the Loads',
+  commands: (_ctx, rows) => (rows ? reloadCommands(rows) : ['./bin/run_backfill.sh raw/<table> --dates=<missing dates>']),
+  plan: (_ctx, rows) => reloadPlan(rows),
+  async run(ctx, rows) {
+    const outcomes = await reloadMissing(ctx, rows);
+    ctx.out.table(['table_name', 'recovered', 'still_missing', 'still_missing_dates'], outcomes as never);
+    for (const l of adviceFor(outcomes)) ctx.out.info(l);
+    return outcomes;
+  },
+});
+
+export const runbook: RunbookDef = {
+  script: '01-validate-phase2',
+  title: 'Step 1: Validate Phase 2 Data',
+  defaultRange: phase2Range,
+  steps: [jobsExist, inMultiplexer, monitorHint, coverage, ready, missing, reload],
+  async flow(nb) {
+    await nb.check(jobsExist, undefined);
+    await nb.check(inMultiplexer, undefined);
+    await nb.check(monitorHint, undefined);
+    for (;;) {
+      const cov = await nb.sql(coverage);
+      const decision = cov ? await nb.gate(ready, cov.rows as unknown as CoverageRow[]) : null;
+      if (decision === 'proceed' || decision === 'document') return;
+      const gaps = await nb.sql(missing);
+      if (!gaps?.rows.length) return;
+      const outcome = await nb.action(reload, gaps.rows as unknown as MissingRow[]);
+      if (!outcome) return; // skipped: nothing changed, so the gate would ask the same again
+    }
+  },
+};
+
+if (isMain(import.meta.url)) await main(runbook);

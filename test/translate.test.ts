@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { splitStatements, tokenize, translate, TranslateError } from '../lib/warehouse/translate.ts';
+
+describe('BigQuery → DuckDB translation', () => {
+  it('drops the project from backticked table paths and keeps dataset.table', () => {
+    expect(translate('SELECT * FROM `nba-props-platform.nba_raw.nbac_schedule`')).toBe('SELECT * FROM nba_raw.nbac_schedule');
+  });
+
+  it('quotes identifiers that need it', () => {
+    expect(translate('SELECT `my col` FROM `p-1.ds.t`')).toBe('SELECT "my col" FROM ds.t');
+  });
+
+  it('turns @params into $params but not inside literals or comments', () => {
+    const out = translate("SELECT @start, '@start', \"a@b\" -- @start\nFROM t");
+    expect(out).toBe("SELECT $start, '@start', 'a@b' -- @start\nFROM t");
+  });
+
+  it('keeps backticks, -- and quotes inside string literals as data', () => {
+    expect(translate("SELECT 'a `b` -- c', 'it\\'s', \"say \\\"hi\\\"\"")).toBe("SELECT 'a `b` -- c', 'it''s', 'say \"hi\"'");
+  });
+
+  it('decodes escapes, raw and triple-quoted strings', () => {
+    expect(translate("SELECT 'a\\nb', r'\\d+', '''x'y'''")).toBe("SELECT 'a\nb', '\\d+', 'x''y'");
+  });
+
+  it('rejects a raw newline in a single-quoted literal, as BigQuery does', () => {
+    expect(() => translate("SELECT 'a\nb'")).toThrow(TranslateError);
+  });
+
+  it('rewrites the functions the runbook uses', () => {
+    expect(translate('COUNTIF(status = \'failed\')')).toBe("count_if(status = 'failed')");
+    expect(translate('TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 24 HOUR)')).toBe('((current_timestamp) - INTERVAL 24 HOUR)');
+    expect(translate('DATE_SUB(d, INTERVAL 7 DAY)')).toBe('CAST((d) - INTERVAL 7 DAY AS DATE)');
+    expect(translate('DATE_DIFF(a, b, DAY)')).toBe("date_diff('day', b, a)");
+    expect(translate('SAFE_DIVIDE(x, y)')).toBe('(CASE WHEN (y) = 0 THEN NULL ELSE (x) / (y) END)');
+    expect(translate('CAST(x AS STRING), CAST(y AS INT64), CAST(z AS FLOAT64)')).toBe('CAST(x AS VARCHAR), CAST(y AS BIGINT), CAST(z AS DOUBLE)');
+    expect(translate('SAFE_DIVIDE(COUNTIF(a), SUM(b))')).toBe('(CASE WHEN (SUM(b)) = 0 THEN NULL ELSE (count_if(a)) / (SUM(b)) END)');
+  });
+
+  it('handles UNNEST in IN and in FROM', () => {
+    expect(translate('WHERE d IN UNNEST(@dates)')).toBe('WHERE d IN (SELECT UNNEST($dates))');
+    expect(translate('SELECT d FROM UNNEST(@dates) AS d')).toBe('SELECT d FROM (SELECT UNNEST($dates) AS d) AS _unnest_d');
+  });
+
+  it('drops PARTITION BY / CLUSTER BY of CREATE TABLE but keeps window PARTITION BY', () => {
+    const ddl = translate('CREATE TABLE IF NOT EXISTS `p-x.ds.t` (\n  d DATE,\n  a ARRAY<STRING>\n)\nPARTITION BY d\nCLUSTER BY a, b');
+    expect(ddl).toBe('CREATE TABLE IF NOT EXISTS ds.t (\n  d DATE,\n  a VARCHAR[]\n)\n');
+    expect(translate('SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t')).toContain('PARTITION BY a');
+  });
+
+  it('translates transaction verbs', () => {
+    expect(translate('BEGIN TRANSACTION; COMMIT TRANSACTION;')).toBe('BEGIN TRANSACTION; COMMIT;');
+  });
+
+  it('splits scripts at top-level semicolons only', () => {
+    expect(splitStatements("SELECT ';'; SELECT 2; -- trailing")).toEqual(["SELECT ';'", 'SELECT 2']);
+  });
+
+  it('tokenizes # and /* */ comments', () => {
+    expect(tokenize('SELECT 1 # c\n/* x */').filter((t) => t.kind === 'comment').map((t) => t.text)).toEqual(['# c', '/* x */']);
+  });
+});
