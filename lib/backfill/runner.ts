@@ -93,7 +93,7 @@ export async function planRun(w: Warehouse, job: RunnableJob, opts: RunOptions):
 }
 
 /** Dates (of those given) on which the table has no rows: one query, any number of dates. */
-async function datesWithout(w: Warehouse, tbl: string, dateColumn: string, dates: string[]): Promise<Set<string>> {
+export async function datesWithout(w: Warehouse, tbl: string, dateColumn: string, dates: string[]): Promise<Set<string>> {
   const r = await w.query<{ d: string }>(
     `SELECT DISTINCT ${dateColumn} AS d FROM ${table(w.project, tbl)} WHERE ${dateColumn} IN UNNEST(@dates)`,
     { dates: p.dates(dates) },

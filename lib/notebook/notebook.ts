@@ -10,7 +10,7 @@ import { jsonSafe } from '../warehouse/normalize.ts';
 import { WarehouseError, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
 import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
-import { SEASONS } from '../seasons/calendar.ts';
+import { SEASONS, type Season } from '../seasons/calendar.ts';
 import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
 import { COMMON_OPTIONS, helpText, parseArgv, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type RawFlags } from './flags.ts';
 import { Journal } from './journal.ts';
@@ -27,6 +27,8 @@ export interface RunbookDef {
   steps: Step[];
   /** Flags of this script alone, beside the common ones. */
   options?: OptionSpec[];
+  /** Lines printed under the title (the original's notes at the head of a step). */
+  intro?(ctx: StepContext): string[];
   flow(nb: Notebook, flags: RawFlags): Promise<void>;
 }
 
@@ -45,9 +47,7 @@ export class Notebook {
   readonly out: Output;
   private reached: boolean;
   private readonly asked = new Set<string>();
-  readonly steps: JsonStep[] = [];
-  readonly gates: JsonGate[] = [];
-  current: string | null = null;
+  private _current: string | null = null;
 
   constructor(
     readonly def: RunbookDef,
@@ -58,6 +58,9 @@ export class Notebook {
     private readonly prompter: Prompter,
     runId: string,
     signal: AbortSignal,
+    /** What --json prints: shared with the per-season notebooks of Step 4. */
+    readonly record: { steps: JsonStep[]; gates: JsonGate[] } = { steps: [], gates: [] },
+    private readonly parent: Notebook | null = null,
   ) {
     this.out = out;
     this.reached = opts.from === null;
@@ -68,6 +71,28 @@ export class Notebook {
   }
 
   get w(): Warehouse { return this.ctx.w; }
+  get steps(): JsonStep[] { return this.record.steps; }
+  get gates(): JsonGate[] { return this.record.gates; }
+  /** The step being run, for resume hints (a season's notebook reports to the run's). */
+  get current(): string | null { return this._current; }
+  set current(id: string | null) { this._current = id; if (this.parent) this.parent.current = id; }
+
+  /**
+   * This notebook over one season (Step 4 runs Steps 2 and 3 per season): same
+   * warehouse, journal, prompts and record; --from applies to the whole run only.
+   */
+  forSeason(season: Season, def: RunbookDef = this.def): Notebook {
+    const opts: CommonOptions = { ...this.opts, season, range: { start: season.start, end: season.end }, from: null };
+    return new Notebook(def, opts, this.w, this.out, this.journal, this.prompter, this.ctx.runId, this.ctx.signal, this.record, this);
+  }
+
+  /** Another section's flow for a season, inside this run. */
+  async runSection(def: RunbookDef, season: Season): Promise<void> {
+    const child = this.forSeason(season, def);
+    this.out.heading(`${def.title} — ${season.id} (${season.start} .. ${season.end})`);
+    for (const l of def.intro?.(child.ctx) ?? []) this.out.info(l);
+    await def.flow(child, {});
+  }
 
   /** --from: steps before the named one are skipped, in declaration order. */
   private shouldRun(step: Step): boolean {
@@ -161,12 +186,14 @@ export class Notebook {
   }
 
   /** A data-changing step: shows its plan and commands, asks Run / Skip / Quit, then runs. */
-  async action<I, O>(step: ActionStep<I, O>, input: I): Promise<O | null> {
+  async action<I, O>(step: ActionStep<I, O>, input: I, o: { confirmedAt?: string } = {}): Promise<O | null> {
     if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
     this.out.step(step.id, step.title);
     for (const l of step.plan(this.ctx, input)) this.out.info(l);
     for (const c of step.commands(this.ctx, input)) this.out.code(`$ ${c}`);
-    if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
+    // A gate that just confirmed these very commands is the confirmation; asking twice teaches people to click through.
+    if (o.confirmedAt) this.out.note(`   confirmed at ${o.confirmedAt}`);
+    else if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
     const t0 = Date.now();
     const result = await step.run(this.ctx, input);
     this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: 'ran', ms: Date.now() - t0 });
@@ -240,6 +267,7 @@ function paramText(params: Record<string, Parameters<typeof showParam>[0]>): Rec
 /** Prints the whole plan without running anything: what --dry-run promises. */
 function printPlan(def: RunbookDef, ctx: StepContext, out: Output, json: JsonStep[]): void {
   out.heading(`${def.title} — dry run (nothing is run, nothing is written)`);
+  for (const l of def.intro?.(ctx) ?? []) out.info(l);
   for (const step of def.steps) {
     out.step(step.id, step.title);
     let sql: string | null = null;
@@ -327,7 +355,8 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   try {
     w ??= await connectWarehouse(opts, out);
     await requireGames(w, opts);
-    if (!opts.json) out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
+    out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
+    for (const l of def.intro?.({ range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project }) ?? []) out.info(l);
     journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
     nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);
     await def.flow(nb, flags);

@@ -14,7 +14,7 @@
  *  - type names (INT64, FLOAT64, BOOL, NUMERIC, BYTES, ARRAY<T>);
  *  - functions: COUNTIF, SAFE_DIVIDE, TIMESTAMP_SUB/ADD, DATE_SUB/ADD, DATE_DIFF,
  *    TIMESTAMP_DIFF, DATE(x), CURRENT_TIMESTAMP(), CURRENT_DATE(), LOGICAL_OR/AND,
- *    TO_JSON_STRING, ARRAY_LENGTH, FORMAT_DATE, `IN UNNEST(…)`, `FROM UNNEST(…) AS x`;
+ *    DIV, TO_JSON_STRING, ARRAY_LENGTH, FORMAT_DATE, `IN UNNEST(…)`, `FROM UNNEST(…) AS x`;
  *  - DDL: PARTITION BY / CLUSTER BY / OPTIONS(…) after a CREATE TABLE are dropped;
  *  - `COMMIT TRANSACTION` → `COMMIT`, `ROLLBACK TRANSACTION` → `ROLLBACK`.
  */
@@ -301,6 +301,8 @@ function rewriteCall(name: string, tokens: Token[], open: number, to: number): {
       if (a.length !== 1) return null;
       return done(`CAST(${a[0]} AS DATE)`);
     }
+    // BigQuery's integer division; DuckDB spells it //.
+    case 'DIV': { const [a, b] = args(); return done(`((${a}) // (${b}))`); }
     case 'CURRENT_TIMESTAMP': return done('current_timestamp');
     case 'CURRENT_DATE': return done('current_date');
     case 'TO_JSON_STRING': return done(`CAST(to_json(${args()[0]}) AS VARCHAR)`);

@@ -1,0 +1,46 @@
+/**
+ * What a set of backfill commands would do, without doing it: the original's
+ * "--dry-run first" for several jobs at once. Read-only.
+ */
+import type { Warehouse, Row } from '../warehouse/types.ts';
+import type { DateRange } from '../notebook/flags.ts';
+import type { RegisteredJob } from '../jobs/registry.ts';
+import { datesWithout, planRun } from './runner.ts';
+
+export interface JobPreview extends Row {
+  job: string;
+  game_dates: number;
+  to_process: number;
+  skipped: number;
+  dependency_gaps: number;
+  gap_dates: string;
+}
+
+export function backfillCommand(job: string, range: DateRange, dates?: string[]): string {
+  return dates ? `./bin/run_backfill.sh ${job} --dates=${dates.join(',')}` : `./bin/run_backfill.sh ${job} --start-date=${range.start} --end-date=${range.end}`;
+}
+
+export async function previewJobs(w: Warehouse, jobs: RegisteredJob[], range: DateRange): Promise<JobPreview[]> {
+  return w.hold(async () => {
+    const rows: JobPreview[] = [];
+    for (const job of jobs) {
+      const plan = await planRun(w, job, { start: range.start, end: range.end });
+      let todo = plan.gameDates;
+      let skipped = plan.bootstrap.length;
+      if (job.scope && todo.length) {
+        const out = await datesWithout(w, job.scope.table, job.scope.dateColumn, todo);
+        skipped += out.size;
+        todo = todo.filter((d) => !out.has(d));
+      }
+      const gaps = new Set<string>();
+      for (const dep of todo.length ? job.dependencies.filter((d) => d.required) : []) {
+        for (const d of await datesWithout(w, dep.table, dep.dateColumn, todo)) gaps.add(d);
+      }
+      rows.push({
+        job: job.job, game_dates: plan.gameDates.length + plan.bootstrap.length, to_process: todo.length - gaps.size,
+        skipped, dependency_gaps: gaps.size, gap_dates: [...gaps].sort().join(', '),
+      });
+    }
+    return rows;
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * Step 3's queries: the original's validation (dates per table) and quality
+ * buckets, with bound dates, plus the per-week view its expectation needs
+ * ("mostly Good after the first few weeks").
+ */
+import { p } from '../warehouse/params.ts';
+import type { Query, StepContext } from '../notebook/steps.ts';
+import { table } from './tables.ts';
+
+const range = (ctx: StepContext) => ({ start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) });
+
+export const PHASE4_TABLES = [
+  ['team_defense_zone_analysis', 'nba_precompute', 'analysis_date'],
+  ['player_shot_zone_analysis', 'nba_precompute', 'analysis_date'],
+  ['player_composite_factors', 'nba_precompute', 'game_date'],
+  ['player_daily_cache', 'nba_precompute', 'cache_date'],
+  ['ml_feature_store', 'nba_predictions', 'game_date'],
+] as const;
+
+/** 3.2: distinct dates per Phase 4 table (the original's four, plus the feature store). */
+export function phase4Validation(ctx: StepContext): Query {
+  const parts = PHASE4_TABLES.map(([name, ds, col], i) => `  SELECT ${i === 0 ? `'${name}' as table_name, ${col} as date_col` : `'${name}', ${col}`}
+  FROM ${table(ctx.project, `${ds}.${name}`)}
+  WHERE ${col} BETWEEN @start_date AND @end_date`);
+  return {
+    sql: `SELECT
+  table_name,
+  COUNT(DISTINCT date_col) as dates
+FROM (
+${parts.join('\n  UNION ALL\n')}
+)
+GROUP BY table_name
+ORDER BY table_name`,
+    params: range(ctx),
+  };
+}
+
+/** The original's quality buckets on completeness_pct. */
+export const QUALITY_BUCKETS = `CASE
+    WHEN completeness_pct >= 90 THEN '90-100% (Good)'
+    WHEN completeness_pct >= 70 THEN '70-89% (OK)'
+    WHEN completeness_pct >= 50 THEN '50-69% (Degraded)'
+    ELSE '0-49% (Bootstrap/Poor)'
+  END`;
+
+/** 3.3: records per quality bucket for player_shot_zone_analysis. */
+export function qualityBuckets(ctx: StepContext): Query {
+  return {
+    sql: `SELECT
+  ${QUALITY_BUCKETS} as quality_bucket,
+  COUNT(*) as records,
+  ROUND(COUNT(*) * 100.0 / SUM(COUNT(*)) OVER (), 1) as pct
+FROM ${table(ctx.project, 'nba_precompute.player_shot_zone_analysis')}
+WHERE analysis_date BETWEEN @start_date AND @end_date
+GROUP BY 1
+ORDER BY 1`,
+    params: range(ctx),
+  };
+}
+
+/** The gate's evidence: the Good share per week of the season (week 1 starts on the range's first day). */
+export function qualityByWeek(ctx: StepContext): Query {
+  return {
+    sql: `SELECT
+  DIV(DATE_DIFF(analysis_date, @start_date, DAY), 7) + 1 as week,
+  MIN(analysis_date) as week_start,
+  COUNT(*) as records,
+  COUNTIF(completeness_pct >= 90) as good,
+  ROUND(COUNTIF(completeness_pct >= 90) * 100.0 / COUNT(*), 1) as good_pct
+FROM ${table(ctx.project, 'nba_precompute.player_shot_zone_analysis')}
+WHERE analysis_date BETWEEN @start_date AND @end_date
+GROUP BY 1
+ORDER BY 1`,
+    params: range(ctx),
+  };
+}

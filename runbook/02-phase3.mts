@@ -1,0 +1,126 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * # Step 2: Phase 3 Backfill
+ *
+ * Run per season (`--season 2021-22`). The five Phase 3 processors read only
+ * Phase 2, so they run in parallel. Afterwards: progress, validation against
+ * the schedule, and a decision about any failed dates.
+ */
+import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
+import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { PHASE3_JOBS } from '../lib/jobs/registry.ts';
+import { backfillCommand, previewJobs, type JobPreview } from '../lib/backfill/preview.ts';
+import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
+import { confirmRunGate } from '../lib/gates/confirm-run.ts';
+import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
+import { phase3Validation, phaseFailures, phaseProgress } from '../lib/queries/phase3.ts';
+import { compareWithExpected, failureEvidence, rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
+import type { RunSummary } from '../lib/backfill/runner.ts';
+
+const PHASE = 'phase_3_analytics';
+
+/**
+ * Dry run of the five commands: for each job, the game dates in the range, the
+ * dates it will skip (the player context needs props lines), and the dates whose
+ * upstream Phase 2 data is missing (they will fail with DependencyError).
+ */
+const preview = checkStep<void, JobPreview[]>({
+  id: '2.1', title: 'Run All 5 Phase 3 Processors (Parallel OK) - Dry Run',
+  commands: (ctx) => PHASE3_JOBS.map((j) => `${backfillCommand(j.job, ctx.range)} --dry-run`),
+  async run(ctx) {
+    const rows = await previewJobs(ctx.w, PHASE3_JOBS, ctx.range);
+    ctx.out.table(['job', 'game_dates', 'to_process', 'skipped', 'dependency_gaps'], rows);
+    return rows;
+  },
+});
+
+/** Confirm the commands the dry run showed (the original: remove `--dry-run` once the command looks right). */
+const confirm = gateStep<JobPreview[]>({ id: '2.1.1', title: 'Confirm the Commands', ...confirmRunGate('the five Phase 3 backfills') });
+
+/**
+ * Run the five in parallel, with a live line per job: dates done / total,
+ * failures, elapsed and ETA. Each date's rows are replaced atomically, so
+ * running again is safe.
+ */
+const run = actionStep<void, RunSummary[]>({
+  id: '2.1.2', title: 'Run the Five in Parallel',
+  commands: (ctx) => PHASE3_JOBS.map((j) => `${backfillCommand(j.job, ctx.range)} &`).concat('wait'),
+  plan: (ctx) => [`Writes ${PHASE3_JOBS.map((j) => j.output.name).join(', ')} for ${ctx.range.start}..${ctx.range.end}, and the run history.`],
+  async run(ctx) {
+    const summaries = await runJobs(ctx, PHASE3_JOBS, { parallel: true });
+    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows(summaries));
+    return summaries;
+  },
+});
+
+/**
+ * The progress query (run it from another terminal while jobs run; the monitor
+ * does it for you): successes, failures and skips per processor over the last
+ * 24 hours, and the latest date reached.
+ */
+const progress = sqlStep({ id: '2.2', title: 'Monitor Progress', query: phaseProgress(PHASE), timeoutMs: 30_000 });
+
+/**
+ * After all processors finish: dates, earliest and latest per table. The
+ * summaries should cover every game date of the range; the player context only
+ * the dates with props lines.
+ */
+const validation = sqlStep({ id: '2.3', title: 'Validate Phase 3 Complete', query: phase3Validation, timeoutMs: 30_000 });
+
+/** Compare each table with what the schedule and the odds feed say it should hold. */
+const expected = checkStep({
+  id: '2.3.1', title: 'Compare With Expected Dates',
+  run: (ctx) => compareWithExpected(ctx, 'phase3'),
+});
+
+/** Failed dates (latest attempt per processor and date), with a preview of the error. */
+const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
+
+/** Decide what to do about failed dates: re-run them, fix Phase 2 first, or continue and document. */
+const decide = gateStep<FailureEvidence>({ id: '2.4.1', title: 'Failures Decision', ...failureGate() });
+
+/** Re-run only the dates whose latest attempt failed, per processor. */
+const rerun = actionStep<FailureRow[], RunSummary[]>({
+  id: '2.4.2', title: 'Re-run Failed Dates Only',
+  commands: (_ctx, rows) => rerunCommands(rows),
+  plan: (_ctx, rows) => [`Re-runs ${rows.length} failed processor-date(s); nothing else is touched.`],
+  run: (ctx, rows) => rerunFailed(ctx, rows),
+});
+
+function rerunCommands(rows: FailureRow[] | undefined): string[] {
+  if (!rows) return ['./bin/run_backfill.sh analytics/<job> --dates=<failed dates>'];
+  return PHASE3_JOBS.flatMap((j) => {
+    const dates = rows.filter((r) => r.processor_name === j.processorName).map((r) => r.data_date);
+    return dates.length ? [backfillCommand(j.job, { start: '', end: '' }, dates)] : [];
+  });
+}
+
+export const runbook: RunbookDef = {
+  script: '02-phase3',
+  title: 'Step 2: Phase 3 Backfill',
+  defaultRange: null,
+  intro: (ctx) => [
+    `Dates: ${ctx.range.start} to ${ctx.range.end}${ctx.season ? ` (${ctx.season.id} regular season)` : ''}`,
+    ...(ctx.season ? [`Note: the first 7 days (${ctx.season.start}..${ctx.season.bootstrapEnd}) will have Phase 4 skip due to bootstrap.`] : []),
+  ],
+  steps: [preview, confirm, run, progress, validation, expected, failures, decide, rerun],
+  async flow(nb) {
+    const plan = await nb.check(preview, undefined);
+    if (plan) {
+      const go = await nb.gate(confirm, plan);
+      if (go === 'run') await nb.action(run, undefined, { confirmedAt: confirm.id });
+    } else await nb.action(run, undefined);
+    await nb.sql(progress);
+    for (;;) {
+      await nb.sql(validation);
+      await nb.check(expected, undefined);
+      const failed = await nb.sql(failures);
+      if (!failed) return;
+      const decision = await nb.gate(decide, await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)'));
+      if (decision !== 'rerun') return;
+      await nb.action(rerun, failed.rows as unknown as FailureRow[]);
+    }
+  },
+};
+
+if (isMain(import.meta.url)) await main(runbook);

@@ -1,0 +1,70 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * # Step 4: Repeat for Remaining Seasons
+ *
+ * For each season not yet complete — read from the run history, so a second
+ * run resumes where the first stopped — run Step 2 (Phase 3, parallel),
+ * validate Phase 3, then Step 3 (Phase 4, sequential only). The current season
+ * (2024-25) ends at the as-of date. `--seasons 2022-23,2023-24` chooses.
+ */
+import { checkStep, gateStep } from '../lib/notebook/steps.ts';
+import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { checkSeason, type RawFlags } from '../lib/notebook/flags.ts';
+import { SEASONS, seasonAsOf, type Season } from '../lib/seasons/calendar.ts';
+import { seasonStatuses, type SeasonStatus } from '../lib/backfill/season-status.ts';
+import { compareWithExpected } from '../lib/backfill/validate.ts';
+import { phase3CompleteGate } from '../lib/gates/phase3-complete.ts';
+import { UsageError } from '../lib/notebook/errors.ts';
+import type { Row } from '../lib/warehouse/types.ts';
+import { runbook as phase3 } from './02-phase3.mts';
+import { runbook as phase4 } from './03-phase4.mts';
+
+/** Which seasons are done, per phase, from the run history; the pending ones are run below, oldest first. */
+const status = checkStep<void, SeasonStatus[]>({
+  id: '4.1', title: 'Season Status From the Run History',
+  commands: () => SEASONS.map((s) => `./runbook/02-phase3.mts --season ${s.id} && ./runbook/03-phase4.mts --season ${s.id}`),
+  async run(ctx) {
+    const rows = await seasonStatuses(ctx.w, ctx.asOf);
+    ctx.out.table(['season', 'start', 'end', 'game_dates', 'phase3', 'phase4', 'next'], rows as never);
+    return rows;
+  },
+});
+
+/** Validate Phase 3 complete for the season before its Phase 4 starts. */
+const phase3Done = checkStep<void, Row[]>({
+  id: '4.2', title: 'Validate Phase 3 Complete (Run Validation Query)',
+  run: (ctx) => compareWithExpected(ctx, 'phase3'),
+});
+
+/** Phase 4 reads every Phase 3 table: go on only when they hold their expected dates. */
+const phase3Gate = gateStep<Row[]>({ id: '4.2.1', title: 'Phase 3 Complete?', ...phase3CompleteGate() });
+
+function chosenSeasons(flags: RawFlags, asOf: string): Season[] {
+  const list = flags.seasons === undefined ? SEASONS.map((s) => s.id) : String(flags.seasons).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new UsageError('--seasons is empty; e.g. --seasons 2022-23,2023-24');
+  return list.map((id) => seasonAsOf(checkSeason(id), asOf));
+}
+
+export const runbook: RunbookDef = {
+  script: '04-remaining-seasons',
+  title: 'Step 4: Repeat for Remaining Seasons',
+  defaultRange: (asOf) => ({ start: SEASONS[0].start, end: asOf }),
+  options: [{ name: 'seasons', kind: 'string', valueName: 'S1,S2', help: `seasons to run, oldest first (default: every season not complete; ${SEASONS.map((s) => s.id).join(', ')})` }],
+  steps: [status, phase3Done, phase3Gate],
+  async flow(nb, flags) {
+    const wanted = chosenSeasons(flags, nb.ctx.asOf);
+    const statuses = (await nb.check(status, undefined)) ?? [];
+    for (const season of wanted) {
+      const st = statuses.find((s) => s.season === season.id);
+      if (st?.next === 'done') { nb.out.ok(`${season.id}: Phase 3 and Phase 4 done — skipped`); continue; }
+      if (st?.next !== 'phase 4') await nb.runSection(phase3, season);
+      const seasonNb = nb.forSeason(season);
+      const rows = await seasonNb.check(phase3Done, undefined);
+      if (rows) await seasonNb.gate(phase3Gate, rows);
+      await nb.runSection(phase4, season);
+    }
+    await nb.check(status, undefined);
+  },
+};
+
+if (isMain(import.meta.url)) await main(runbook);
