@@ -5,7 +5,7 @@
 import type { Warehouse, Row } from '../warehouse/types.ts';
 import type { DateRange } from '../notebook/flags.ts';
 import type { RegisteredJob } from '../jobs/registry.ts';
-import { datesWithout, planRun } from './runner.ts';
+import { datesWithout, missingDependencies, planRun } from './runner.ts';
 
 export interface JobPreview extends Row {
   job: string;
@@ -32,10 +32,7 @@ export async function previewJobs(w: Warehouse, jobs: RegisteredJob[], range: Da
         skipped += out.size;
         todo = todo.filter((d) => !out.has(d));
       }
-      const gaps = new Set<string>();
-      for (const dep of todo.length ? job.dependencies.filter((d) => d.required) : []) {
-        for (const d of await datesWithout(w, dep.table, dep.dateColumn, todo)) gaps.add(d);
-      }
+      const gaps = new Set((await missingDependencies(w, job, todo)).keys());
       rows.push({
         job: job.job, game_dates: plan.gameDates.length + plan.bootstrap.length, to_process: todo.length - gaps.size,
         skipped, dependency_gaps: gaps.size, gap_dates: [...gaps].sort().join(', '),

@@ -102,6 +102,27 @@ export async function datesWithout(w: Warehouse, tbl: string, dateColumn: string
   return new Set(dates.filter((d) => !present.has(d)));
 }
 
+/**
+ * Dates lacking upstream data: a required table with no rows on the date, or an
+ * `anyOf` group (alternatives, e.g. gamebook or the second box-score source)
+ * none of whose members has rows. One query per table, whatever the dates.
+ */
+export async function missingDependencies(w: Warehouse, job: RunnableJob, dates: string[]): Promise<Map<string, string[]>> {
+  const missing = new Map<string, string[]>();
+  if (!dates.length) return missing;
+  const add = (d: string, what: string[]) => missing.set(d, [...(missing.get(d) ?? []), ...what]);
+  for (const dep of job.dependencies.filter((x) => x.required)) {
+    for (const d of await datesWithout(w, dep.table, dep.dateColumn, dates)) add(d, [dep.table]);
+  }
+  const groups = new Map<string, Dependency[]>();
+  for (const dep of job.dependencies.filter((x) => !x.required && x.anyOf)) groups.set(dep.anyOf!, [...(groups.get(dep.anyOf!) ?? []), dep]);
+  for (const members of groups.values()) {
+    const lacking = await Promise.all(members.map((m) => datesWithout(w, m.table, m.dateColumn, dates)));
+    for (const d of dates) if (lacking.every((set) => set.has(d))) add(d, members.map((m) => m.table));
+  }
+  return missing;
+}
+
 /** SQL that fails the transaction if the output has duplicate or NULL keys for the dates. */
 function keyChecks(project: string, job: RunnableJob): Statement[] {
   const out = table(project, job.output.name);
@@ -159,10 +180,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       }
     }
     // Dependencies: a date lacking any required upstream fails with DependencyError.
-    const missing = new Map<string, string[]>();
-    for (const dep of todo.length ? job.dependencies.filter((d) => d.required) : []) {
-      for (const d of await datesWithout(w, dep.table, dep.dateColumn, todo)) missing.set(d, [...(missing.get(d) ?? []), dep.table]);
-    }
+    const missing = await missingDependencies(w, job, todo);
     const bySet = new Map<string, string[]>();
     for (const [d, tables] of missing) bySet.set(tables.join(','), [...(bySet.get(tables.join(',')) ?? []), d]);
     for (const [set, dates] of bySet) {

@@ -20,6 +20,12 @@ export interface Dependency {
   required: boolean;
   /** When set, the date needs data only if this SQL condition on the date holds (e.g. odds exist). */
   onlyWhen?: string;
+  /**
+   * Alternatives: dependencies sharing an anyOf name stand in for one another (two
+   * sources of the same box scores). Each is required: false on its own; the date
+   * fails with DependencyError only when no member of the group has data for it.
+   */
+  anyOf?: string;
 }
 
 export interface ProcessorDef {

@@ -1,0 +1,88 @@
+/**
+ * SQL building blocks the Phase 3 processors share. Everything here is BigQuery
+ * Standard SQL text made of constants (no values: those are bound as @dates), so
+ * an operator can paste a processor's statement into `bq query` as it stands.
+ */
+import type { TableDef } from '../../seed/schema.ts';
+
+/** A table's full path, backticked because the project id may hold a hyphen. */
+export function tablePath(project: string, table: string): string {
+  return `\`${project}.${table}\``;
+}
+
+/** Phase 2 table path: `project.nba_raw.<name>`. */
+export function raw(project: string, name: string): string {
+  return tablePath(project, `nba_raw.${name}`);
+}
+
+/** About a season with its postseason (late October to mid June): what "this season so far" reads. */
+export const SEASON_LOOKBACK_DAYS = 240;
+
+/**
+ * Which final games a query covers: those on the @dates asked for, or every game of
+ * the seasons those dates fall in (history that reaches back past the first date).
+ */
+export type GameScope = 'dates' | 'seasons_of_dates';
+
+/**
+ * `final_games`: one row per final game (game_status = 3) in scope. A scheduled,
+ * live or postponed game has no box score to trust and is not history either.
+ */
+export function finalGamesCte(project: string, scope: GameScope): string {
+  const schedule = raw(project, 'nbac_schedule');
+  const inScope = scope === 'dates'
+    ? 'game_date IN UNNEST(@dates)'
+    : `season_year IN (SELECT season_year FROM ${schedule} WHERE game_date IN UNNEST(@dates))`;
+  return `final_games AS (
+  SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr, overtime_periods
+  FROM ${schedule}
+  WHERE game_status = 3
+    AND ${inScope}
+)`;
+}
+
+export interface InsertParts {
+  /** Common table expressions, each `name AS (…)`. */
+  ctes: string[];
+  /** One SQL expression per output column, by column name. */
+  select: Record<string, string>;
+  /** FROM … [WHERE …]: the rest of the query. */
+  from: string;
+}
+
+/**
+ * `INSERT INTO table (every column) WITH … SELECT … FROM …`. The select list is
+ * built in the table's column order from a name → expression map, so a column can
+ * never land in the wrong place; a column missing from the map (or one the table
+ * lacks) throws when the SQL is built, not when it runs.
+ */
+export function insertStatement(project: string, table: TableDef, parts: InsertParts): string {
+  const columns = table.columns.map(([name]) => name);
+  const missing = columns.filter((c) => !(c in parts.select));
+  const extra = Object.keys(parts.select).filter((c) => !columns.includes(c));
+  if (missing.length || extra.length) {
+    throw new Error(`${table.name}: select list does not match the table (missing: ${missing.join(', ') || 'none'}; unknown: ${extra.join(', ') || 'none'})`);
+  }
+  const selectList = columns.map((c) => `  ${parts.select[c]} AS ${c}`).join(',\n');
+  return `INSERT INTO ${tablePath(project, table.name)} (${columns.join(', ')})
+WITH
+${parts.ctes.join(',\n')}
+SELECT
+${selectList}
+${parts.from}`;
+}
+
+/** Effective FG%: (FGM + 0.5·3PM) / FGA, NULL without attempts. */
+export function effectiveFgPct(fgm: string, fg3m: string, fga: string): string {
+  return `SAFE_DIVIDE(${fgm} + 0.5 * ${fg3m}, ${fga})`;
+}
+
+/** True shooting %: PTS / (2·(FGA + 0.44·FTA)), NULL without attempts. */
+export function trueShootingPct(pts: string, fga: string, fta: string): string {
+  return `SAFE_DIVIDE(${pts}, 2 * (${fga} + 0.44 * ${fta}))`;
+}
+
+/** Possessions estimate: FGA − ORB + TOV + 0.44·FTA, from columns named with a prefix. */
+export function possessions(prefix = ''): string {
+  return `(${prefix}fg_attempted - ${prefix}offensive_rebounds + ${prefix}turnovers + 0.44 * ${prefix}ft_attempted)`;
+}
