@@ -1,0 +1,160 @@
+/**
+ * Phase 4, third: the situational factors for each player's game, and how many
+ * points each is worth against his season baseline. Every part is its own
+ * column so an analyst can see why a projection moved:
+ *
+ *   baseline            = season average points before the game
+ *   fatigue_score       = 40·[back-to-back] + 30·min(1, minutes_last_3_days/72)
+ *                         + 30·min(1, minutes_last_7_days/144)          (0–100)
+ *   fatigue_adjustment  = −0.08 · baseline · fatigue_score/100   (at most −8 %)
+ *   zone_matchup_score  = Σ_zone his share of shots there × opponent's FG%
+ *                         allowed there minus the league's (pp); NULL without
+ *                         play-by-play on either side
+ *   matchup_adjustment  = baseline · zone_matchup_score/50  (1 pp ≈ 2 % of points
+ *                         at ~50 % shooting); 0 when the score is NULL
+ *   pace_diff           = opponent's pace − his team's pace, last 10 games each
+ *   pace_adjustment     = baseline · pace_diff / (2 · team pace): the game's
+ *                         pace is about the mean of the two teams'
+ *   usage_change        = usage rate last 5 − season
+ *   usage_adjustment    = baseline · 0.5 · usage_change / season usage: half of a
+ *                         recent role change is assumed to persist
+ *   composite_adjustment = the sum of the four; projected_points = baseline + it
+ */
+import type { ProcessorDef } from '../types.ts';
+import { PLAYER_COMPOSITE_FACTORS } from './tables.ts';
+import {
+  PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
+  completeness, insertHeader, rosterCtes, selectList, tableRef, teamDatesCte,
+} from './sql.ts';
+
+/** Team pace is averaged over this many games before the date. */
+const PACE_WINDOW_GAMES = 10;
+const ZONES = ['paint', 'mid_range', 'three'] as const;
+
+/**
+ * A row: one player's game on game_date (players on the current roster of a
+ * team playing that date), with fatigue, matchup, pace and usage factors from
+ * games before the date and the two earlier Phase 4 tables of the same date.
+ */
+function insertSql(project: string): string {
+  const offense = tableRef(project, 'nba_analytics.team_offense_game_summary');
+  const shotZones = tableRef(project, 'nba_precompute.player_shot_zone_analysis');
+  const defenseZones = tableRef(project, 'nba_precompute.team_defense_zone_analysis');
+  const matchupParts = ZONES.map((z) => `z.${z}_rate_last_10 * o.${z}_fg_pct_vs_league_pp AS ${z}_matchup`).join(',\n    ');
+  const allPartsNull = ZONES.map((z) => `${z}_matchup IS NULL`).join(' AND ');
+  const partsSum = ZONES.map((z) => `COALESCE(${z}_matchup, 0)`).join(' + ');
+  return `${insertHeader(project, PLAYER_COMPOSITE_FACTORS)}
+WITH
+${teamDatesCte(project)},
+${rosterCtes(project)},
+player_form AS (
+  SELECT r.as_of_date, r.player_lookup,
+    COUNTIF(pg.games_ago <= ${PLAYER_WINDOW_GAMES}) AS games_in_sample,
+    AVG(pg.points) AS points_avg_season,
+    AVG(CASE WHEN pg.games_ago <= ${SHORT_WINDOW_GAMES} THEN pg.usage_rate END) AS usage_rate_last_5,
+    AVG(pg.usage_rate) AS usage_rate_season,
+    COUNTIF(pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 7 DAY)) AS games_last_7_days,
+    SUM(CASE WHEN pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 3 DAY) THEN pg.minutes ELSE 0 END) AS minutes_last_3_days,
+    SUM(CASE WHEN pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 7 DAY) THEN pg.minutes ELSE 0 END) AS minutes_last_7_days
+  FROM roster AS r
+  JOIN player_games AS pg ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup
+  GROUP BY r.as_of_date, r.player_lookup
+),
+team_pace AS (
+  SELECT as_of_date, team_abbr, AVG(pace) AS pace_last_10
+  FROM (
+    SELECT td.game_date AS as_of_date, td.team_abbr, o.pace,
+      ROW_NUMBER() OVER (
+        PARTITION BY td.game_date, td.team_abbr ORDER BY o.game_date DESC, o.game_id DESC
+      ) AS games_ago
+    FROM team_dates AS td
+    JOIN ${offense} AS o
+      ON o.team_abbr = td.team_abbr AND o.season_year = td.season_year AND o.game_date < td.game_date
+  ) AS paced
+  WHERE games_ago <= ${PACE_WINDOW_GAMES}
+  GROUP BY as_of_date, team_abbr
+),
+inputs AS (
+  SELECT r.as_of_date, r.game_id, r.season_year, r.player_lookup, r.team_abbr, r.opponent_abbr, r.is_home,
+    f.games_in_sample, f.points_avg_season AS baseline, f.usage_rate_last_5, f.usage_rate_season,
+    f.games_last_7_days, f.minutes_last_3_days, f.minutes_last_7_days,
+    DATE_DIFF(r.as_of_date, r.last_game_date, DAY) - 1 AS days_rest,
+    r.last_game_date = DATE_SUB(r.as_of_date, INTERVAL 1 DAY) AS is_back_to_back,
+    tp.pace_last_10 AS team_pace, op.pace_last_10 AS opponent_pace,
+    ${matchupParts}
+  FROM roster AS r
+  JOIN player_form AS f ON f.as_of_date = r.as_of_date AND f.player_lookup = r.player_lookup
+  LEFT JOIN team_pace AS tp ON tp.as_of_date = r.as_of_date AND tp.team_abbr = r.team_abbr
+  LEFT JOIN team_pace AS op ON op.as_of_date = r.as_of_date AND op.team_abbr = r.opponent_abbr
+  LEFT JOIN ${shotZones} AS z ON z.analysis_date = r.as_of_date AND z.player_lookup = r.player_lookup
+  LEFT JOIN ${defenseZones} AS o ON o.analysis_date = r.as_of_date AND o.team_abbr = r.opponent_abbr
+),
+factors AS (
+  SELECT i.*,
+    CASE WHEN is_back_to_back THEN 40 ELSE 0 END
+      + 30 * LEAST(1.0, minutes_last_3_days / 72)
+      + 30 * LEAST(1.0, minutes_last_7_days / 144) AS fatigue_score,
+    CASE WHEN ${allPartsNull} THEN NULL ELSE ${partsSum} END AS zone_matchup_score,
+    opponent_pace - team_pace AS pace_diff,
+    usage_rate_last_5 - usage_rate_season AS usage_change
+  FROM inputs AS i
+),
+adjustments AS (
+  SELECT f.*,
+    -0.08 * baseline * fatigue_score / 100 AS fatigue_adjustment,
+    baseline * COALESCE(zone_matchup_score, 0) / 50 AS matchup_adjustment,
+    baseline * COALESCE(SAFE_DIVIDE(pace_diff, 2 * team_pace), 0) AS pace_adjustment,
+    baseline * 0.5 * COALESCE(SAFE_DIVIDE(usage_change, usage_rate_season), 0) AS usage_adjustment
+  FROM factors AS f
+)
+SELECT
+  ${selectList(PLAYER_COMPOSITE_FACTORS, {
+    game_date: 'a.as_of_date',
+    game_id: 'a.game_id',
+    season_year: 'a.season_year',
+    player_lookup: 'a.player_lookup',
+    team_abbr: 'a.team_abbr',
+    opponent_abbr: 'a.opponent_abbr',
+    is_home: 'a.is_home',
+    baseline_points: 'a.baseline',
+    days_rest: 'a.days_rest',
+    is_back_to_back: 'a.is_back_to_back',
+    games_last_7_days: 'a.games_last_7_days',
+    minutes_last_3_days: 'a.minutes_last_3_days',
+    minutes_last_7_days: 'a.minutes_last_7_days',
+    fatigue_score: 'a.fatigue_score',
+    zone_matchup_score: 'a.zone_matchup_score',
+    team_pace_last_10: 'a.team_pace',
+    opponent_pace_last_10: 'a.opponent_pace',
+    pace_diff: 'a.pace_diff',
+    usage_rate_last_5: 'a.usage_rate_last_5',
+    usage_rate_season: 'a.usage_rate_season',
+    usage_change: 'a.usage_change',
+    fatigue_adjustment: 'a.fatigue_adjustment',
+    matchup_adjustment: 'a.matchup_adjustment',
+    pace_adjustment: 'a.pace_adjustment',
+    usage_adjustment: 'a.usage_adjustment',
+    composite_adjustment: 'a.fatigue_adjustment + a.matchup_adjustment + a.pace_adjustment + a.usage_adjustment',
+    projected_points: 'a.baseline + a.fatigue_adjustment + a.matchup_adjustment + a.pace_adjustment + a.usage_adjustment',
+    games_in_sample: 'a.games_in_sample',
+    completeness_pct: completeness('a.games_in_sample', PLAYER_WINDOW_GAMES),
+  })}
+FROM adjustments AS a`;
+}
+
+export const playerCompositeFactors: ProcessorDef = {
+  job: 'precompute/player_composite_factors',
+  processorName: 'PlayerCompositeFactorsProcessor',
+  phase: 'phase_4_precompute',
+  order: 3,
+  output: PLAYER_COMPOSITE_FACTORS,
+  dependencies: [
+    { table: 'nba_precompute.team_defense_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
+    { table: 'nba_precompute.player_shot_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
+    { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
+    { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: SEASON_LOOKBACK_DAYS, required: true },
+    { table: 'nba_analytics.team_offense_game_summary', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: true },
+  ],
+  description: 'Per player game: fatigue, zone matchup, pace and usage factors, and the composite points adjustment',
+  insertSql,
+};

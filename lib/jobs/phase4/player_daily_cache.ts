@@ -1,0 +1,88 @@
+/**
+ * Phase 4, fourth: each player's numbers as they stood the morning of a game
+ * day, so the prediction side reads one row instead of scanning the season.
+ */
+import type { ProcessorDef } from '../types.ts';
+import { PLAYER_DAILY_CACHE } from './tables.ts';
+import {
+  PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
+  completeness, insertHeader, rosterCtes, selectList, teamDatesCte,
+} from './sql.ts';
+
+const last = (n: number, expr: string) => `CASE WHEN pg.games_ago <= ${n} THEN ${expr} END`;
+
+/**
+ * A row: one player on the current roster of a team playing on cache_date, with
+ * his season-to-date and last-5/last-10 averages from games before that date.
+ */
+function insertSql(project: string): string {
+  return `${insertHeader(project, PLAYER_DAILY_CACHE)}
+WITH
+${teamDatesCte(project)},
+${rosterCtes(project)},
+player_season AS (
+  SELECT r.as_of_date, r.player_lookup,
+    COUNT(*) AS games_played,
+    AVG(pg.points) AS points_avg_season,
+    AVG(pg.rebounds) AS rebounds_avg_season,
+    AVG(pg.assists) AS assists_avg_season,
+    AVG(pg.minutes) AS minutes_avg_season,
+    AVG(${last(SHORT_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_5,
+    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_10,
+    STDDEV_SAMP(${last(PLAYER_WINDOW_GAMES, 'pg.points')}) AS points_std_last_10,
+    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.rebounds')}) AS rebounds_avg_last_10,
+    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.assists')}) AS assists_avg_last_10,
+    AVG(${last(SHORT_WINDOW_GAMES, 'pg.minutes')}) AS minutes_avg_last_5,
+    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.minutes')}) AS minutes_avg_last_10,
+    COUNTIF(pg.games_ago <= ${PLAYER_WINDOW_GAMES}) AS games_in_sample
+  FROM roster AS r
+  JOIN player_games AS pg ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup
+  GROUP BY r.as_of_date, r.player_lookup
+)
+SELECT
+  ${selectList(PLAYER_DAILY_CACHE, {
+    cache_date: 'r.as_of_date',
+    season_year: 'r.season_year',
+    player_lookup: 'r.player_lookup',
+    team_abbr: 'r.team_abbr',
+    game_id: 'r.game_id',
+    opponent_abbr: 'r.opponent_abbr',
+    games_played_season: 's.games_played',
+    last_game_date: 'r.last_game_date',
+    points_avg_season: 's.points_avg_season',
+    rebounds_avg_season: 's.rebounds_avg_season',
+    assists_avg_season: 's.assists_avg_season',
+    minutes_avg_season: 's.minutes_avg_season',
+    points_avg_last_5: 's.points_avg_last_5',
+    points_avg_last_10: 's.points_avg_last_10',
+    points_std_last_10: 's.points_std_last_10',
+    rebounds_avg_last_10: 's.rebounds_avg_last_10',
+    assists_avg_last_10: 's.assists_avg_last_10',
+    minutes_avg_last_5: 's.minutes_avg_last_5',
+    minutes_avg_last_10: 's.minutes_avg_last_10',
+    minutes_trend: 's.minutes_avg_last_5 - s.minutes_avg_season',
+    games_in_sample: 's.games_in_sample',
+    completeness_pct: completeness('s.games_in_sample', PLAYER_WINDOW_GAMES),
+  })}
+FROM roster AS r
+JOIN player_season AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup`;
+}
+
+export const playerDailyCache: ProcessorDef = {
+  job: 'precompute/player_daily_cache',
+  processorName: 'PlayerDailyCacheProcessor',
+  phase: 'phase_4_precompute',
+  order: 4,
+  output: PLAYER_DAILY_CACHE,
+  // It reads only Phase 3, but runs after the first three (the runbook's order) and
+  // covers the same players as player_composite_factors, which ml_feature_store joins.
+  dependencies: [
+    { table: 'nba_precompute.team_defense_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
+    { table: 'nba_precompute.player_shot_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
+    { table: 'nba_precompute.player_composite_factors', dateColumn: 'game_date', lookbackDays: 0, required: true },
+    { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
+    { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: SEASON_LOOKBACK_DAYS, required: true },
+  ],
+  description: "Each player's season and last-5/10 averages as of the morning of a game day",
+  insertSql,
+};

@@ -1,0 +1,113 @@
+/**
+ * Phase 4, second: where each player shoots from and how well, over his last
+ * 10 games, plus the scoring averages the later jobs start from.
+ */
+import type { ProcessorDef } from '../types.ts';
+import { PLAYER_SHOT_ZONE_ANALYSIS } from './tables.ts';
+import {
+  PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SHORT_WINDOW_GAMES,
+  completeness, insertHeader, rosterCtes, selectList, tableRef, teamDatesCte,
+} from './sql.ts';
+
+const ZONES = ['paint', 'mid_range', 'three'] as const;
+
+/** Zone columns from the window's attempt and make sums (`w`); NULL without play-by-play. */
+function zoneColumns(): Record<string, string> {
+  const total = ZONES.map((z) => `w.${z}_att`).join(' + ');
+  const out: Record<string, string> = {};
+  for (const z of ZONES) {
+    out[`${z}_attempts_last_10`] = `w.${z}_att`;
+    out[`${z}_rate_last_10`] = `SAFE_DIVIDE(w.${z}_att, ${total})`;
+    out[`${z}_fg_pct_last_10`] = `SAFE_DIVIDE(w.${z}_made, w.${z}_att)`;
+  }
+  // Ties go to the zone listed first; NULL when he has no play-by-play attempts.
+  out.primary_scoring_zone = `CASE
+    WHEN COALESCE(${total}, 0) = 0 THEN NULL
+    WHEN w.paint_att >= w.mid_range_att AND w.paint_att >= w.three_att THEN 'paint'
+    WHEN w.mid_range_att >= w.three_att THEN 'mid_range'
+    ELSE 'three' END`;
+  return out;
+}
+
+/**
+ * A row: one player on the current roster of a team playing on analysis_date,
+ * with his last 10 games this season before that date. Zone attempts count only
+ * games with play-by-play (a game has it if any shot of it is recorded; the
+ * player's attempts there may be 0); with none, the zone columns are NULL.
+ */
+function insertSql(project: string): string {
+  const shots = tableRef(project, 'nba_raw.nbac_play_by_play_shots');
+  const zoneCounts = ZONES.map((z) =>
+    `COUNTIF(s.shot_zone = '${z}') AS ${z}_att, COUNTIF(s.shot_zone = '${z}' AND s.shot_made) AS ${z}_made`,
+  ).join(',\n    ');
+  // Over play-by-play games only: 0 where the game has shots but none of his.
+  const zoneSums = ZONES.map((z) =>
+    `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_att, 0) END) AS ${z}_att,
+    SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_made, 0) END) AS ${z}_made`,
+  ).join(',\n    ');
+  return `${insertHeader(project, PLAYER_SHOT_ZONE_ANALYSIS)}
+WITH
+${teamDatesCte(project)},
+${rosterCtes(project)},
+pbp_games AS (
+  SELECT DISTINCT game_id FROM ${shots}
+),
+player_zone_shots AS (
+  SELECT s.game_id, s.player_lookup,
+    ${zoneCounts}
+  FROM ${shots} AS s
+  GROUP BY s.game_id, s.player_lookup
+),
+shot_window AS (
+  SELECT r.as_of_date, r.player_lookup,
+    COUNT(*) AS games_in_sample,
+    COUNT(pbp.game_id) AS games_with_shot_data,
+    AVG(CASE WHEN pg.games_ago <= ${SHORT_WINDOW_GAMES} THEN pg.points END) AS points_avg_last_5,
+    AVG(pg.points) AS points_avg_last_10,
+    AVG(pg.minutes) AS minutes_avg_last_10,
+    SAFE_DIVIDE(SUM(pg.fg3_attempted), SUM(pg.fg_attempted)) AS fg3_attempt_rate,
+    ${zoneSums}
+  FROM roster AS r
+  JOIN player_games AS pg
+    ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup AND pg.games_ago <= ${PLAYER_WINDOW_GAMES}
+  LEFT JOIN pbp_games AS pbp ON pbp.game_id = pg.game_id
+  LEFT JOIN player_zone_shots AS z ON z.game_id = pg.game_id AND z.player_lookup = pg.player_lookup
+  GROUP BY r.as_of_date, r.player_lookup
+)
+SELECT
+  ${selectList(PLAYER_SHOT_ZONE_ANALYSIS, {
+    analysis_date: 'r.as_of_date',
+    season_year: 'r.season_year',
+    player_lookup: 'r.player_lookup',
+    team_abbr: 'r.team_abbr',
+    game_id: 'r.game_id',
+    opponent_abbr: 'r.opponent_abbr',
+    games_in_sample: 'w.games_in_sample',
+    games_with_shot_data: 'w.games_with_shot_data',
+    ...zoneColumns(),
+    fg3_attempt_rate_last_10: 'w.fg3_attempt_rate',
+    points_avg_last_5: 'w.points_avg_last_5',
+    points_avg_last_10: 'w.points_avg_last_10',
+    minutes_avg_last_10: 'w.minutes_avg_last_10',
+    completeness_pct: completeness('w.games_in_sample', PLAYER_WINDOW_GAMES),
+  })}
+FROM roster AS r
+JOIN shot_window AS w ON w.as_of_date = r.as_of_date AND w.player_lookup = r.player_lookup`;
+}
+
+export const playerShotZoneAnalysis: ProcessorDef = {
+  job: 'precompute/player_shot_zone_analysis',
+  processorName: 'PlayerShotZoneAnalysisProcessor',
+  phase: 'phase_4_precompute',
+  order: 2,
+  output: PLAYER_SHOT_ZONE_ANALYSIS,
+  dependencies: [
+    { table: 'nba_precompute.team_defense_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
+    { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
+    { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: true },
+    // Most historical games have no play-by-play: the zone columns are then NULL.
+    { table: 'nba_raw.nbac_play_by_play_shots', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: false },
+  ],
+  description: 'Player shot distribution and efficiency by zone, last 10 games, with scoring averages',
+  insertSql,
+};

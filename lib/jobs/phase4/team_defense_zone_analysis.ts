@@ -1,0 +1,131 @@
+/**
+ * Phase 4, first: each team's defence over its last 15 games, overall (box
+ * score) and by shot zone (play-by-play, where the games have it).
+ */
+import type { ProcessorDef } from '../types.ts';
+import { TEAM_DEFENSE_ZONE_ANALYSIS } from './tables.ts';
+import {
+  SEASON_LOOKBACK_DAYS, TEAM_WINDOW_DAYS, TEAM_WINDOW_GAMES,
+  completeness, insertHeader, selectList, tableRef, teamDatesCte,
+} from './sql.ts';
+
+const ZONES = ['paint', 'mid_range', 'three'] as const;
+
+/** Attempts and makes per zone, as aggregates over a shots table aliased `s`. */
+function zoneCounts(): string {
+  return ZONES.map((z) =>
+    `COUNTIF(s.shot_zone = '${z}') AS ${z}_att, COUNTIF(s.shot_zone = '${z}' AND s.shot_made) AS ${z}_made`,
+  ).join(',\n    ');
+}
+
+/**
+ * Zone columns from the window's sums (`w`) and the league's (`l`); NULL without
+ * play-by-play, because SUM over no rows is NULL and SAFE_DIVIDE keeps it.
+ */
+function zoneColumns(): Record<string, string> {
+  const fgPct = (z: string) => `SAFE_DIVIDE(w.${z}_made, w.${z}_att)`;
+  const leaguePct = (z: string) => `SAFE_DIVIDE(l.${z}_made, l.${z}_att)`;
+  const totalAtt = ZONES.map((z) => `w.${z}_att`).join(' + ');
+  const out: Record<string, string> = {};
+  for (const z of ZONES) {
+    out[`${z}_share_allowed`] = `SAFE_DIVIDE(w.${z}_att, ${totalAtt})`;
+    out[`${z}_fg_pct_allowed`] = fgPct(z);
+    out[`${z}_fg_pct_vs_league_pp`] = `100 * (${fgPct(z)} - ${leaguePct(z)})`;
+  }
+  return out;
+}
+
+/**
+ * A row: one team on one of its game dates (analysis_date), with its defence
+ * over its last 15 games this season before that date. Zone columns come from
+ * the opponents' play-by-play shots in those games and are NULL when none of
+ * them has play-by-play; the league comparison is season-to-date before the date.
+ */
+function insertSql(project: string): string {
+  const shots = tableRef(project, 'nba_raw.nbac_play_by_play_shots');
+  const schedule = tableRef(project, 'nba_raw.nbac_schedule');
+  const defense = tableRef(project, 'nba_analytics.team_defense_game_summary');
+  const zoneSums = ZONES.map((z) => `SUM(z.${z}_att) AS ${z}_att, SUM(z.${z}_made) AS ${z}_made`).join(',\n    ');
+  return `${insertHeader(project, TEAM_DEFENSE_ZONE_ANALYSIS)}
+WITH
+${teamDatesCte(project)},
+-- Shots per game and shooting team, by zone: only games with play-by-play appear.
+game_zone_shots AS (
+  SELECT s.game_id, s.team_abbr AS shooting_team, sch.game_date, sch.season_year,
+    ${zoneCounts()}
+  FROM ${shots} AS s
+  JOIN ${schedule} AS sch ON sch.game_id = s.game_id
+  GROUP BY s.game_id, s.team_abbr, sch.game_date, sch.season_year
+),
+-- Each playing team's games this season before the date, newest first.
+defense_games AS (
+  SELECT td.game_date AS analysis_date, td.team_abbr, d.game_id, d.opponent_abbr,
+    d.points_allowed, d.defensive_rating, d.pace,
+    d.opp_fg_made, d.opp_fg_attempted, d.opp_fg3_made, d.opp_fg3_attempted,
+    ROW_NUMBER() OVER (
+      PARTITION BY td.game_date, td.team_abbr ORDER BY d.game_date DESC, d.game_id DESC
+    ) AS games_ago
+  FROM team_dates AS td
+  JOIN ${defense} AS d
+    ON d.team_abbr = td.team_abbr AND d.season_year = td.season_year AND d.game_date < td.game_date
+),
+defense_window AS (
+  SELECT g.analysis_date, g.team_abbr,
+    COUNT(*) AS games_in_sample,
+    AVG(g.points_allowed) AS points_allowed_avg,
+    AVG(g.defensive_rating) AS defensive_rating_avg,
+    AVG(g.pace) AS pace_avg,
+    SAFE_DIVIDE(SUM(g.opp_fg_made), SUM(g.opp_fg_attempted)) AS opp_fg_pct,
+    SAFE_DIVIDE(SUM(g.opp_fg3_made), SUM(g.opp_fg3_attempted)) AS opp_fg3_pct,
+    COUNT(z.game_id) AS games_with_shot_data,
+    ${zoneSums}
+  FROM defense_games AS g
+  LEFT JOIN game_zone_shots AS z ON z.game_id = g.game_id AND z.shooting_team = g.opponent_abbr
+  WHERE g.games_ago <= ${TEAM_WINDOW_GAMES}
+  GROUP BY g.analysis_date, g.team_abbr
+),
+-- League shooting by zone this season before each date: the baseline a defence is judged against.
+league_zones AS (
+  SELECT d.analysis_date,
+    ${zoneSums}
+  FROM (SELECT DISTINCT game_date AS analysis_date, season_year FROM team_dates) AS d
+  JOIN game_zone_shots AS z ON z.season_year = d.season_year AND z.game_date < d.analysis_date
+  GROUP BY d.analysis_date
+)
+SELECT
+  ${selectList(TEAM_DEFENSE_ZONE_ANALYSIS, {
+    analysis_date: 'td.game_date',
+    season_year: 'td.season_year',
+    team_abbr: 'td.team_abbr',
+    game_id: 'td.game_id',
+    opponent_abbr: 'td.opponent_abbr',
+    games_in_sample: 'COALESCE(w.games_in_sample, 0)',
+    points_allowed_avg_last_15: 'w.points_allowed_avg',
+    defensive_rating_avg_last_15: 'w.defensive_rating_avg',
+    pace_avg_last_15: 'w.pace_avg',
+    opp_fg_pct_allowed_last_15: 'w.opp_fg_pct',
+    opp_fg3_pct_allowed_last_15: 'w.opp_fg3_pct',
+    games_with_shot_data: 'COALESCE(w.games_with_shot_data, 0)',
+    ...zoneColumns(),
+    completeness_pct: completeness('COALESCE(w.games_in_sample, 0)', TEAM_WINDOW_GAMES),
+  })}
+FROM team_dates AS td
+LEFT JOIN defense_window AS w ON w.analysis_date = td.game_date AND w.team_abbr = td.team_abbr
+LEFT JOIN league_zones AS l ON l.analysis_date = td.game_date`;
+}
+
+export const teamDefenseZoneAnalysis: ProcessorDef = {
+  job: 'precompute/team_defense_zone_analysis',
+  processorName: 'TeamDefenseZoneAnalysisProcessor',
+  phase: 'phase_4_precompute',
+  order: 1,
+  output: TEAM_DEFENSE_ZONE_ANALYSIS,
+  dependencies: [
+    { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
+    { table: 'nba_analytics.team_defense_game_summary', dateColumn: 'game_date', lookbackDays: TEAM_WINDOW_DAYS, required: true },
+    // Sparse by nature: without it the zone columns are NULL, the rest stands.
+    { table: 'nba_raw.nbac_play_by_play_shots', dateColumn: 'game_date', lookbackDays: SEASON_LOOKBACK_DAYS, required: false },
+  ],
+  description: 'Team defence over the last 15 games: points allowed, rating, opponent shooting by zone',
+  insertSql,
+};
