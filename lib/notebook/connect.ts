@@ -16,12 +16,11 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
     onWait: (m) => out.err.write(`${m}\n`),
   });
-  if (w.backend === 'duckdb') {
-    await w.hold(async () => {
-      await ensureBaseSchema(w);
-      if (!(await isSeeded(w))) await seedWithProgress(w, out);
-    });
-  }
+  await w.hold(async () => {
+    await ensureBaseSchema(w);
+    // Only the embedded warehouse is seeded; production Phase 2 data is real.
+    if (w.backend === 'duckdb' && !(await isSeeded(w))) await seedWithProgress(w, out);
+  });
   return w;
 }
 

@@ -41,6 +41,26 @@ export const COMMON_OPTIONS: OptionSpec[] = [
 
 export type RawFlags = Record<string, string | boolean | string[] | undefined>;
 
+/** A script's one positional argument (troubleshoot's subcommand), checked with the flags. */
+export interface PositionalSpec {
+  name: string;
+  choices: { value: string; help: string }[];
+}
+
+/** The positional argument, or a one-line error listing the valid ones (exit 2). */
+export function checkPositional(spec: PositionalSpec, given: string[]): string {
+  const valid = spec.choices.map((c) => c.value).join(', ');
+  if (given.length === 0) throw new UsageError(`name a ${spec.name}: ${valid}`);
+  if (given.length > 1) throw new UsageError(`one ${spec.name} at a time, got: ${given.join(' ')}; valid: ${valid}`);
+  if (!spec.choices.some((c) => c.value === given[0])) throw new UsageError(`unknown ${spec.name} ${JSON.stringify(given[0])}; valid: ${valid}`);
+  return given[0];
+}
+
+/** The --help lines for a positional argument. */
+export function positionalHelp(spec: PositionalSpec): string {
+  return [`${spec.name}s:`, ...spec.choices.map((c) => `  ${c.value.padEnd(30)} ${c.help}`)].join('\n');
+}
+
 /** Parses argv against the specs; `--name=value` and `--name value` both work. */
 export function parseArgv(argv: string[], specs: OptionSpec[]): { flags: RawFlags; positionals: string[] } {
   const byName = new Map(specs.map((s) => [s.name, s]));

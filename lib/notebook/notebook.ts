@@ -12,7 +12,7 @@ import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, type Season } from '../seasons/calendar.ts';
 import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
-import { COMMON_OPTIONS, helpText, parseArgv, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type RawFlags } from './flags.ts';
+import { COMMON_OPTIONS, checkPositional, helpText, parseArgv, positionalHelp, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type PositionalSpec, type RawFlags } from './flags.ts';
 import { Journal } from './journal.ts';
 import { Output } from './output.ts';
 import { Cancelled, enquirerPrompter, type Prompter, type PromptIO } from './prompt.ts';
@@ -29,10 +29,16 @@ export interface RunbookDef {
   options?: OptionSpec[];
   /** Lines printed under the title (the original's notes at the head of a step). */
   intro?(ctx: StepContext): string[];
-  flow(nb: Notebook, flags: RawFlags): Promise<void>;
+  /** A positional argument (a subcommand), checked before anything is opened; flow receives it. */
+  positional?: PositionalSpec;
+  /** Checks this script's own flags (throw UsageError), before anything is opened. */
+  checkFlags?(flags: RawFlags): void;
+  flow(nb: Notebook, flags: RawFlags, positionals: string[]): Promise<void>;
 }
 
 export interface RunIO extends PromptIO {
+  /** Where human output goes (default process.stdout); prompts draw on `stdout` of PromptIO. */
+  out?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
   prompter?: Prompter;
   /** Injected in tests; scripts use the real warehouse from the flags. */
@@ -91,7 +97,7 @@ export class Notebook {
     const child = this.forSeason(season, def);
     this.out.heading(`${def.title} — ${season.id} (${season.start} .. ${season.end})`);
     for (const l of def.intro?.(child.ctx) ?? []) this.out.info(l);
-    await def.flow(child, {});
+    await def.flow(child, {}, []);
   }
 
   /** --from: steps before the named one are skipped, in declaration order. */
@@ -142,8 +148,10 @@ export class Notebook {
     this.out.step(step.id, step.title);
     if (this.opts.step && !(await this.confirmStep(step, 'Next step'))) return this.skip(step, 'skipped by operator');
     const q = step.query(this.ctx);
-    this.out.code(q.sql.trim());
-    this.showParams(q.params);
+    if (!step.quiet) {
+      this.out.code(q.sql.trim());
+      this.showParams(q.params);
+    }
     const t0 = Date.now();
     let result: QueryResult;
     try {
@@ -308,12 +316,17 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   const stderr = io.stderr ?? process.stderr;
   let opts: CommonOptions;
   let flags: RawFlags;
+  let positionals: string[];
   try {
-    ({ flags } = parseArgv(argv, specs));
+    ({ flags, positionals } = parseArgv(argv, specs));
     if (flags.help) {
-      process.stdout.write(`${def.title}\n\n${helpText(`./runbook/${def.script}.mts [options]`, specs)}\n\nsteps: ${def.steps.map((s) => s.id).join(', ')}\n`);
+      const usage = `./runbook/${def.script}.mts ${def.positional ? `<${def.positional.name}> ` : ''}[options]`;
+      const args = def.positional ? `${positionalHelp(def.positional)}\n\n` : '';
+      process.stdout.write(`${def.title}\n\n${args}${helpText(usage, specs)}\n\nsteps: ${def.steps.map((s) => s.id).join(', ')}\n`);
       return EXIT.done;
     }
+    if (def.positional) positionals = [checkPositional(def.positional, positionals)];
+    def.checkFlags?.(flags);
     opts = resolveCommon(flags, def.defaultRange);
     if (opts.from && !def.steps.some((s) => s.id === opts.from || s.id.startsWith(`${opts.from}.`))) {
       throw new UsageError(`--from ${opts.from}: no such step; steps are ${def.steps.map((s) => s.id).join(', ')}`);
@@ -323,7 +336,7 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
     throw e;
   }
 
-  const out = new Output({ json: opts.json, stderr: stderr as never });
+  const out = new Output({ json: opts.json, stdout: io.out as never, stderr: stderr as never });
   const json = { script: def.script, range: opts.range, steps: [] as JsonStep[], gates: [] as JsonGate[], exitCode: 0 as number };
   const emitJson = (code: number) => {
     json.exitCode = code;
@@ -359,7 +372,7 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
     for (const l of def.intro?.({ range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project }) ?? []) out.info(l);
     journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
     nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);
-    await def.flow(nb, flags);
+    await def.flow(nb, flags, positionals);
     out.line();
     out.ok(`${def.title}: done. Journal: ${opts.journal}`);
   } catch (e) {

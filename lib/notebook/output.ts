@@ -63,8 +63,10 @@ export function renderTable(
   rows: Row[],
   opts: { width?: number; chalk?: ChalkInstance; empty?: string } = {},
 ): string {
-  const cols: Column[] = columns.map((c) => (typeof c === 'string' ? { name: c, type: 'STRING' } : c));
   if (rows.length === 0) return opts.empty ?? '(no rows)';
+  // Rows computed in code (evidence, summaries) come without a schema: numbers still align right.
+  const cols: Column[] = columns.map((c) => (typeof c !== 'string' ? c
+    : { name: c, type: rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number') ? 'FLOAT64' : 'STRING' }));
   const width = opts.width ?? 100;
   const texts = rows.map((r) => cols.map((c) => cell(r[c.name] ?? null)));
   const natural = cols.map((c, k) => Math.max(c.name.length, ...texts.map((t) => t[k].length)) + 2);

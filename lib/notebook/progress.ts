@@ -36,7 +36,7 @@ export function progressLine(p: ProgressState, now = Date.now(), labelWidth = 40
 /** Several progress lines redrawn together (the five Phase 3 jobs in parallel). */
 export class ProgressBoard {
   private drawn = 0;
-  private lastQuarter = new Map<string, number>();
+  private lastQuarter = new Map<number, number>();
   constructor(
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean },
     private readonly items: ProgressState[],
@@ -50,10 +50,10 @@ export class ProgressBoard {
       this.drawn = this.items.length;
       return;
     }
-    for (const it of this.items) {
-      const quarter = it.total ? Math.floor((it.done / it.total) * 4) : 4;
-      if ((this.lastQuarter.get(it.label) ?? -1) < quarter) {
-        this.lastQuarter.set(it.label, quarter);
+    for (const [k, it] of this.items.entries()) {
+      const quarter = it.finishedAt ? 4 : it.total ? Math.floor((it.done / it.total) * 4) : -1;
+      if (quarter >= 0 && (this.lastQuarter.get(k) ?? -1) < quarter) {
+        this.lastQuarter.set(k, quarter);
         this.stream.write(`${progressLine(it, Date.now(), labelWidth)}\n`);
       }
     }

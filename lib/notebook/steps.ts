@@ -44,6 +44,8 @@ export interface SqlStep extends StepBase {
   display?(result: QueryResult): { columns: string[]; rows: Row[] };
   /** A short reading of the result, printed under the table (e.g. expected vs actual). */
   explain?(result: QueryResult, ctx: StepContext): string[];
+  /** Run without echoing the SQL (a monitor frame that redraws); --dry-run and RUNBOOK.md still show it. */
+  quiet?: boolean;
 }
 
 /** A read-only check computed in code (pre-flight checks, comparisons). */

@@ -176,8 +176,10 @@ export class DuckDBWarehouse implements Warehouse {
     try { await this.opening; } finally { this.opening = null; }
   }
 
-  private release(): void {
-    if (this.holders > 0 || !this.conn) return;
+  private release(force = false): void {
+    // An in-memory database lives only while open: it is released by close() alone.
+    if (!force && (this.holders > 0 || this.opts.file === ':memory:')) return;
+    if (!this.conn) return;
     this.conn.closeSync();
     this.instance?.closeSync();
     this.conn = null;
@@ -292,6 +294,6 @@ export class DuckDBWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.queue;
     this.holders = 0;
-    this.release();
+    this.release(true);
   }
 }

@@ -65,3 +65,16 @@ export class WarehouseError extends Error {
     this.name = 'WarehouseError';
   }
 }
+
+/**
+ * Optional capability: what a query would scan, without running it (BigQuery's
+ * dry run). Callers show it before an expensive step; a backend without it just
+ * does not offer the number.
+ */
+export interface CanDryRun {
+  dryRun(sql: string, params?: Params): Promise<{ bytesProcessed: number }>;
+}
+
+export function canDryRun<W extends Warehouse>(w: W): w is W & CanDryRun {
+  return typeof (w as Partial<CanDryRun>).dryRun === 'function';
+}

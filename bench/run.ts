@@ -1,0 +1,142 @@
+/**
+ * The speed goals, measured (never asserted in unit tests): prints figures and
+ * ratios. `npm run bench` (add `-- --quick` to skip the 10× data run).
+ *
+ *  - seeding four seasons                       goal < 30 s
+ *  - script start to first line of output        goal < 1 s
+ *  - step 1.1 on four seasons                    goal < 300 ms
+ *  - Phase 3, four seasons, set-based            goal < 10 s; per-date ratio ≥ 10×
+ *  - Phase 3 + 4, four seasons, history included goal < 30 s (stretch < 20 s)
+ *  - the same at 10× the data                    goal: no worse than linear
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
+import { ensureBaseSchema } from '../lib/warehouse/open.ts';
+import { seedWarehouse } from '../lib/seed/load.ts';
+import { phase2Coverage } from '../lib/queries/phase2.ts';
+import { PHASE3_JOBS, PHASE4_JOBS, type RegisteredJob } from '../lib/jobs/registry.ts';
+import { runBackfill, type Strategy } from '../lib/backfill/runner.ts';
+import { SEASONS, seasonAsOf, DEFAULT_AS_OF } from '../lib/seasons/calendar.ts';
+
+const quick = process.argv.includes('--quick');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-bench-'));
+const project = 'nba-props-platform';
+const rows: [string, string, string][] = [];
+const note = (what: string, figure: string, goal: string) => { rows.push([what, figure, goal]); console.log(`${what.padEnd(58)} ${figure.padStart(12)}   ${goal}`); };
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function seeded(name: string, scale: number): Promise<{ file: string; ms: number }> {
+  const file = path.join(dir, `${name}.duckdb`);
+  const w = new DuckDBWarehouse({ file, project });
+  const t0 = performance.now();
+  await w.hold(async () => { await ensureBaseSchema(w); await seedWarehouse(w, { scale }); });
+  const ms = performance.now() - t0;
+  await w.close();
+  return { file, ms };
+}
+
+function copy(file: string, name: string): string {
+  const to = path.join(dir, `${name}.duckdb`);
+  fs.copyFileSync(file, to);
+  return to;
+}
+
+async function runPhase(file: string, jobs: RegisteredJob[], parallel: boolean, strategy: Strategy, seasons = SEASONS): Promise<{ ms: number; statements: number; dates: number }> {
+  const w = new DuckDBWarehouse({ file, project });
+  const t0 = performance.now();
+  let statements = 0;
+  let dates = 0;
+  await w.hold(async () => {
+    for (const base of seasons) {
+      const s = seasonAsOf(base, DEFAULT_AS_OF);
+      const one = (j: RegisteredJob) => runBackfill(w, j, { start: s.start, end: s.end, strategy });
+      const out = parallel ? await Promise.all(jobs.map(one)) : await jobs.reduce(async (acc, j) => [...(await acc), await one(j)], Promise.resolve([] as Awaited<ReturnType<typeof one>>[]));
+      for (const r of out) { statements += r.statements; dates += r.total; }
+    }
+  });
+  const ms = performance.now() - t0;
+  await w.close();
+  return { ms, statements, dates };
+}
+
+function firstOutputMs(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let done = false;
+    const first = () => { if (!done) { done = true; resolve(performance.now() - t0); } };
+    child.stdout.once('data', first);
+    child.stderr.once('data', first);
+    child.on('error', reject);
+    child.on('exit', () => { first(); });
+  });
+}
+
+console.log(`benchmark on ${os.cpus().length} cores, node ${process.version}; scratch ${dir}\n`);
+
+const base = await seeded('seed-x1', 1);
+note('seed four seasons (scale 1)', secs(base.ms), 'goal < 30 s');
+
+{
+  const file = copy(base.file, 'start');
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) samples.push(await firstOutputMs(['./runbook/01-validate-phase2.mts', '--yes', '--answer', '1.2=stop'], { RUNBOOK_WAREHOUSE: file, RUNBOOK_JOURNAL: path.join(dir, 'j.jsonl') }));
+  samples.sort((a, b) => a - b);
+  note('script start to first line of output (median of 3)', `${Math.round(samples[1])} ms`, 'goal < 1 s');
+}
+
+{
+  const w = new DuckDBWarehouse({ file: base.file, project });
+  const ctx = { range: { start: '2021-10-01', end: DEFAULT_AS_OF }, season: null, asOf: DEFAULT_AS_OF, project };
+  const q = phase2Coverage(ctx);
+  const samples: number[] = [];
+  await w.hold(async () => {
+    for (let i = 0; i < 5; i++) { const t0 = performance.now(); await w.query(q.sql, q.params); samples.push(performance.now() - t0); }
+  });
+  await w.close();
+  samples.sort((a, b) => a - b);
+  note('step 1.1 on four seasons (median of 5, file open)', `${Math.round(samples[2])} ms`, 'goal < 300 ms');
+}
+
+const p3 = await runPhase(copy(base.file, 'p3-set'), PHASE3_JOBS, true, 'set');
+note(`Phase 3, four seasons, set-based (${p3.statements} statements)`, secs(p3.ms), 'goal < 10 s');
+{
+  // Per-date over four seasons takes minutes; both strategies are timed on the same season for the ratio.
+  const one = [SEASONS[0]];
+  const set1 = await runPhase(copy(base.file, 'p3-set-1'), PHASE3_JOBS, true, 'set', one);
+  const per1 = await runPhase(copy(base.file, 'p3-per-1'), PHASE3_JOBS, true, 'per-date', one);
+  note(`Phase 3, ${one[0].id}, set-based (${set1.statements} statements)`, secs(set1.ms), '');
+  note(`Phase 3, ${one[0].id}, per-date (${per1.statements} statements)`, secs(per1.ms), '');
+  note('ratio per-date / set-based (same season, same run)', `${(per1.ms / set1.ms).toFixed(1)}×`, 'goal ≥ 10×');
+}
+
+const full = copy(base.file, 'p34-set');
+const a = await runPhase(full, PHASE3_JOBS, true, 'set');
+const b = await runPhase(full, PHASE4_JOBS, false, 'set');
+const x1 = a.ms + b.ms;
+note(`Phase 3 + 4, four seasons, set-based (${a.statements + b.statements} statements)`, secs(x1), 'goal < 30 s (stretch < 20 s)');
+{
+  const one = [SEASONS[0]];
+  const f = copy(base.file, 'p34-per-1');
+  const s1 = copy(base.file, 'p34-set-1');
+  const set = (await runPhase(s1, PHASE3_JOBS, true, 'set', one)).ms + (await runPhase(s1, PHASE4_JOBS, false, 'set', one)).ms;
+  const per = (await runPhase(f, PHASE3_JOBS, true, 'per-date', one)).ms + (await runPhase(f, PHASE4_JOBS, false, 'per-date', one)).ms;
+  note(`Phase 3 + 4, ${one[0].id}: per-date / set-based`, `${(per / set).toFixed(1)}×`, `(${secs(per)} vs ${secs(set)})`);
+}
+
+if (!quick) {
+  const big = await seeded('seed-x10', 10);
+  note('seed four seasons at 10× the data', secs(big.ms), '');
+  const a10 = await runPhase(big.file, PHASE3_JOBS, true, 'set');
+  const b10 = await runPhase(big.file, PHASE4_JOBS, false, 'set');
+  const x10 = a10.ms + b10.ms;
+  note('Phase 3 + 4, four seasons, 10× data, set-based', secs(x10), '');
+  note('time ratio 10× data / 1× data', `${(x10 / x1).toFixed(1)}×`, 'goal ≤ 10× (no worse than linear)');
+}
+
+fs.rmSync(dir, { recursive: true, force: true });
+console.log('\nfigure | value | goal');
+for (const [w, f, g] of rows) console.log(`${w} | ${f} | ${g}`);

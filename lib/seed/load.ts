@@ -1,0 +1,190 @@
+/**
+ * Writing the generated Phase 2 data into a warehouse: the first-run seed (all
+ * four seasons, minus the planned gaps) and the Phase 2 re-load jobs that fix a
+ * gap by regenerating its dates, as re-running a source's load would.
+ */
+import { buildLeague, checkScale } from './generate.ts';
+import { gapFor, GAP_PLAN, unrecoverableReason } from './gaps.ts';
+import { insertStatements, rowValues } from './insert.ts';
+import { PHASE2_TABLE_NAMES, type Phase2Rows, type Phase2Table } from './rows.ts';
+import { PHASE2_TABLES, createTableSql, type TableDef } from './schema.ts';
+import { AS_OF } from './seasons.ts';
+import { DuckDBWarehouse } from '../warehouse/duckdb.ts';
+import { ensureBaseSchema } from '../warehouse/open.ts';
+import { p } from '../warehouse/params.ts';
+import { WarehouseError, type Warehouse } from '../warehouse/types.ts';
+
+/** Bump when the generator's output changes, so an old seed is recognisably old. */
+export const SEED_VERSION = 'phase2-v1';
+
+/** The six Phase 2 load jobs, as run_backfill.sh names them. */
+export const PHASE2_LOADS: readonly { job: string; processorName: string; table: string; critical: boolean }[] = [
+  { job: 'raw/nbac_schedule', processorName: 'NbacScheduleProcessor', table: 'nba_raw.nbac_schedule', critical: true },
+  { job: 'raw/nbac_team_boxscore', processorName: 'NbacTeamBoxscoreProcessor', table: 'nba_raw.nbac_team_boxscore', critical: true },
+  { job: 'raw/nbac_gamebook_player_stats', processorName: 'NbacGamebookProcessor', table: 'nba_raw.nbac_gamebook_player_stats', critical: true },
+  { job: 'raw/bdl_player_boxscores', processorName: 'BdlBoxscoresProcessor', table: 'nba_raw.bdl_player_boxscores', critical: false },
+  { job: 'raw/odds_api_player_points_props', processorName: 'OddsApiPropsProcessor', table: 'nba_raw.odds_api_player_points_props', critical: false },
+  { job: 'raw/nbac_play_by_play_shots', processorName: 'NbacPlayByPlayProcessor', table: 'nba_raw.nbac_play_by_play_shots', critical: false },
+];
+
+export interface SeedOptions {
+  scale?: number;
+  /** Called after each chunk of dates is written: games done of games in total. */
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface SeedSummary {
+  scale: number;
+  seconds: number;
+  /** Rows written per table (dataset.table). */
+  rows: Record<string, number>;
+  /** Dates left out per table, as GAP_PLAN says. */
+  gaps: Record<string, number>;
+}
+
+export interface SeedInfo {
+  version: string;
+  scale: number;
+  seededAt: string;
+}
+
+export interface LoadResult {
+  date: string;
+  ok: boolean;
+  rows: number;
+  reason?: string;
+}
+
+const path = (w: Warehouse, table: string) => `\`${w.project}.${table}\``;
+const SEED_INFO = 'nba_reference.seed_info';
+
+function phase2Def(table: string): { def: TableDef; short: Phase2Table } {
+  const short = table.replace(/^raw\//, '').replace(/^nba_raw\./, '') as Phase2Table;
+  const def = PHASE2_TABLES.find((t) => t.name === `nba_raw.${short}`);
+  if (!def || !PHASE2_TABLE_NAMES.includes(short)) throw new Error(`not a Phase 2 table: ${table}`);
+  return { def, short };
+}
+
+async function writeRows(w: Warehouse, def: TableDef, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (w instanceof DuckDBWarehouse) {
+    await w.append(def.name, def.columns.map(([name]) => name), rowValues(def, rows));
+  } else {
+    for (const s of insertStatements(w.project, def, rows)) await w.execute(s.sql, s.params);
+  }
+}
+
+/** Dates grouped by calendar month: the seed's unit of work and of progress. */
+function byMonth(dates: readonly string[]): [string, string[]][] {
+  const out = new Map<string, string[]>();
+  for (const d of dates) {
+    const month = out.get(d.slice(0, 7));
+    if (month) month.push(d);
+    else out.set(d.slice(0, 7), [d]);
+  }
+  return [...out];
+}
+
+/**
+ * Creates the Phase 2 tables and fills them with all four seasons, leaving out
+ * the planned gaps. Replaces whatever Phase 2 rows were there. The seed marker
+ * is written last, so an interrupted seed does not count as seeded.
+ */
+export async function seedWarehouse(w: Warehouse, opts: SeedOptions = {}): Promise<SeedSummary> {
+  const started = performance.now();
+  const scale = checkScale(opts.scale ?? 1);
+  const rows: Record<string, number> = Object.fromEntries(PHASE2_TABLES.map((t) => [t.name, 0]));
+  const gaps: Record<string, number> = Object.fromEntries(PHASE2_TABLES.map((t) => [t.name, 0]));
+  const skip = new Map<Phase2Table, Set<string>>(PHASE2_TABLE_NAMES.map((t) => [t, new Set(GAP_PLAN.filter((g) => g.table === t).map((g) => g.date))]));
+  await w.hold(async () => {
+    await ensureBaseSchema(w);
+    await createSeedInfo(w);
+    await w.execute(`DELETE FROM ${path(w, SEED_INFO)} WHERE TRUE`);
+    for (const t of PHASE2_TABLES) {
+      await w.execute(createTableSql(t, w.project));
+      await w.execute(`DELETE FROM ${path(w, t.name)} WHERE TRUE`);
+    }
+    const league = buildLeague({ scale });
+    const total = league.gameDates.reduce((n, d) => n + league.gamesOn(d).length, 0) * scale;
+    let done = 0;
+    opts.onProgress?.(0, total, 'generating');
+    for (const [month, dates] of byMonth(league.gameDates)) {
+      const generated: Phase2Rows = league.rowsFor(dates);
+      for (const short of PHASE2_TABLE_NAMES) {
+        const { def } = phase2Def(short);
+        const missing = skip.get(short)!;
+        const kept = (generated[short] as { game_date: string }[]).filter((r) => !missing.has(r.game_date));
+        await writeRows(w, def, kept);
+        rows[def.name] += kept.length;
+        gaps[def.name] += dates.filter((d) => missing.has(d)).length;
+      }
+      done += dates.reduce((n, d) => n + league.gamesOn(d).length, 0) * scale;
+      opts.onProgress?.(done, total, month);
+    }
+    await w.execute(
+      `INSERT INTO ${path(w, SEED_INFO)} (seed_version, scale, as_of, seeded_at, row_count)
+VALUES (@version, @scale, @as_of, @seeded_at, @row_count)`,
+      {
+        version: SEED_VERSION, scale: p.int(scale), as_of: p.date(AS_OF),
+        seeded_at: p.timestamp(new Date().toISOString()), row_count: p.int(Object.values(rows).reduce((a, b) => a + b, 0)),
+      },
+    );
+  });
+  return { scale, seconds: (performance.now() - started) / 1000, rows, gaps };
+}
+
+async function createSeedInfo(w: Warehouse): Promise<void> {
+  await w.execute(`CREATE TABLE IF NOT EXISTS ${path(w, SEED_INFO)} (
+  seed_version STRING,
+  scale INT64,
+  as_of DATE,
+  seeded_at TIMESTAMP,
+  row_count INT64
+)`);
+}
+
+/** The seed marker, or null when the warehouse was never (completely) seeded. */
+export async function seedInfo(w: Warehouse): Promise<SeedInfo | null> {
+  try {
+    const { rows } = await w.query<{ seed_version: string; scale: number; seeded_at: string }>(
+      `SELECT seed_version, scale, seeded_at FROM ${path(w, SEED_INFO)} ORDER BY seeded_at DESC LIMIT 1`,
+    );
+    return rows.length ? { version: rows[0].seed_version, scale: rows[0].scale, seededAt: rows[0].seeded_at } : null;
+  } catch (err) {
+    if (err instanceof WarehouseError && err.code === 'NOT_FOUND') return null; // no marker table: never seeded
+    throw err;
+  }
+}
+
+export async function isSeeded(w: Warehouse): Promise<boolean> {
+  return (await seedInfo(w)) !== null;
+}
+
+/**
+ * The Phase 2 fix: re-run a table's load for some dates. Each date is replaced
+ * atomically (DELETE the date, INSERT the generator's rows); a date whose data
+ * the source never had fails with the source's reason and writes nothing.
+ * `table` is 'nba_raw.x', 'x' or the job name 'raw/x'.
+ */
+export async function reloadPhase2Dates(
+  w: Warehouse, table: string, dates: string[], opts: { scale?: number } = {},
+): Promise<LoadResult[]> {
+  const { def, short } = phase2Def(table);
+  const scale = opts.scale ?? (await seedInfo(w))?.scale ?? 1;
+  const league = buildLeague({ scale });
+  const out: LoadResult[] = [];
+  for (const date of dates) {
+    const gap = gapFor(short, date);
+    if (gap && !gap.recoverable) {
+      out.push({ date, ok: false, rows: 0, reason: unrecoverableReason(short, league.gamesOn(date).length * scale) });
+      continue;
+    }
+    const rows = league.rowsFor([date])[short];
+    await w.atomic([
+      { sql: `DELETE FROM ${path(w, def.name)} WHERE ${def.dateColumn} = @date`, params: { date: p.date(date) } },
+      ...insertStatements(w.project, def, rows),
+    ]);
+    out.push({ date, ok: true, rows: rows.length });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/**
+ * Seeds one template warehouse per test run (a few seconds), which script
+ * tests copy, so each test starts from the same seeded state without seeding again.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { DuckDBWarehouse } from '../../lib/warehouse/duckdb.ts';
+import { ensureBaseSchema } from '../../lib/warehouse/open.ts';
+import { seedWarehouse } from '../../lib/seed/load.ts';
+
+export default async function setup(project: TestProject) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-tests-'));
+  const file = path.join(dir, 'template.duckdb');
+  const w = new DuckDBWarehouse({ file, project: 'nba-props-platform' });
+  await w.hold(async () => { await ensureBaseSchema(w); await seedWarehouse(w); });
+  await w.close();
+  project.provide('seededTemplate', file);
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext { seededTemplate: string }
+}
