@@ -14,6 +14,7 @@ import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
 import { compareWithExpected, failureEvidence, rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { qualityGate, type WeekQuality } from '../lib/gates/quality.ts';
+import { jobFailedGate } from '../lib/gates/job-failed.ts';
 import { phaseFailures } from '../lib/queries/phase3.ts';
 import { phase4Validation, qualityBuckets, qualityByWeek } from '../lib/queries/phase4.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
@@ -21,24 +22,38 @@ import type { RunSummary } from '../lib/backfill/runner.ts';
 const PHASE = 'phase_4_precompute';
 
 /**
- * Run the five in this exact order, each waiting for the previous to finish:
- * team defence zones, player shot zones, composite factors, daily cache, ML
- * feature store. The first 7 days of a season are recorded as skipped
- * (bootstrap). If a job has failed dates the sequence stops, because the next
- * job depends on it.
+ * Run the five in this exact order, each waiting for the previous to finish
+ * (3.1.1 team defence zones, 3.1.2 player shot zones, 3.1.3 composite factors,
+ * 3.1.4 daily cache, 3.1.5 ML feature store). The first 7 days of a season are
+ * recorded as skipped (bootstrap). Each job reads the previous one's output
+ * date by date: a date missing upstream fails with DependencyError.
  */
-const run = actionStep<void, RunSummary[]>({
-  id: '3.1', title: 'Run Phase 4 Processors (Sequential - One at a Time)',
-  commands: (ctx) => PHASE4_JOBS.map((j) => backfillCommand(j.job, ctx.range)),
-  plan: (ctx) => [`Writes, in order: ${PHASE4_JOBS.map((j, k) => `${k + 1}. ${j.output.name}`).join(', ')} for ${ctx.range.start}..${ctx.range.end}.`],
+const runInOrder = PHASE4_JOBS.map((job, k) => actionStep<void, RunSummary>({
+  id: `3.1.${k + 1}`, title: `Run ${job.job}`,
+  commands: (ctx) => [backfillCommand(job.job, ctx.range)],
+  plan: (ctx) => [`Writes ${job.output.name} for ${ctx.range.start}..${ctx.range.end}${k ? `, reading what ${PHASE4_JOBS[k - 1].job} wrote` : ''}.`],
   async run(ctx) {
-    const summaries = await runJobs(ctx, PHASE4_JOBS, { parallel: false, stopOnFailure: true });
-    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows(summaries));
-    const stopped = summaries.length < PHASE4_JOBS.length ? summaries[summaries.length - 1] : null;
-    if (stopped) ctx.out.warn(`stopped after ${stopped.job}: ${stopped.failed} failed date(s); the jobs after it were not run (they depend on it)`);
-    return summaries;
+    const [summary] = await runJobs(ctx, [job], { parallel: false });
+    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows([summary]));
+    return summary;
   },
+}));
+
+/**
+ * When a job ends with failed dates, decide before the next one starts:
+ * continue (the failed dates fail downstream too), re-run them, or stop.
+ */
+const jobFailed = gateStep<RunSummary>({ id: '3.1.6', title: 'A Phase 4 Job Has Failed Dates', ...jobFailedGate() });
+
+/** Re-run the failed dates of the job that just finished. */
+const rerunJob = actionStep<RunSummary, RunSummary[]>({
+  id: '3.1.7', title: 'Re-run That Job’s Failed Dates',
+  commands: (_ctx, s) => (s ? [backfillCommand(s.job, { start: '', end: '' }, failedDates(s))] : ['./bin/run_backfill.sh precompute/<job> --dates=<failed dates>']),
+  plan: (_ctx, s) => [`Re-runs ${failedDates(s).length} date(s) of ${s.job}.`],
+  run: (ctx, s) => runJobs(ctx, PHASE4_JOBS.filter((j) => j.job === s.job), { parallel: false, dates: failedDates(s) }),
 });
+
+const failedDates = (s: RunSummary) => s.outcomes.filter((o) => o.status === 'failed').map((o) => o.date);
 
 /**
  * Dates per Phase 4 table. The first 7 days of the season have 0 records
@@ -90,9 +105,22 @@ export const runbook: RunbookDef = {
     'CRITICAL: Phase 4 processors MUST run in sequence, not parallel!',
     ...(ctx.season ? [`Bootstrap: ${ctx.season.start}..${ctx.season.bootstrapEnd} get no Phase 4 records (expected).`] : []),
   ],
-  steps: [run, validation, expected, quality, weekly, qualityDecision, failures, decide, rerun],
+  steps: [...runInOrder, jobFailed, rerunJob, validation, expected, quality, weekly, qualityDecision, failures, decide, rerun],
   async flow(nb) {
-    await nb.action(run, undefined);
+    let confirmedAt: string | undefined;
+    const accepted = new Set<string>();
+    for (const step of runInOrder) {
+      // One confirmation starts the sequence; the operator is not asked again for each job.
+      const summary = await nb.action(step, undefined, { confirmedAt });
+      if (!summary) continue;
+      confirmedAt ??= step.id;
+      // Dates already accepted as failed upstream fail here too; ask only about new ones.
+      const fresh = failedDates(summary).filter((d) => !accepted.has(d));
+      if (!fresh.length) continue;
+      const answer = await nb.gate(jobFailed, summary);
+      if (answer === 'rerun') await nb.action(rerunJob, summary);
+      else for (const d of fresh) accepted.add(d);
+    }
     await nb.sql(validation);
     await nb.check(expected, undefined);
     await nb.sql(quality);

@@ -12,7 +12,7 @@ describe('bq-style tables', () => {
     expect(lines.filter((l) => /^\+/.test(l))).toHaveLength(3);
     expect(lines[3]).toMatch(/\|\s+98\.8 \|$/); // numbers right-aligned
   });
-  it('fits long text into the width', () => {
+  it('cuts long text to fit the width', () => {
     const t = renderTable(['error'], [{ error: 'x'.repeat(300) }], { width: 100 });
     for (const l of t.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
   });

@@ -65,8 +65,9 @@ WHERE run_id = @run_id AND processor_name = @processor_name AND status = 'runnin
   };
 }
 
+/** The errors column: JSON whose first field reads well in a 60-100 character preview. */
 export function errorJson(type: string, message: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ error_type: type, message, ...extra });
+  return JSON.stringify({ error: `${type}: ${message}`, error_type: type, ...extra });
 }
 
 /**

@@ -30,6 +30,8 @@ export interface RunnableJob {
   dependencies: Dependency[];
   /** Dates outside this table's dates are skipped with the reason (e.g. no props lines). */
   scope?: { table: string; dateColumn: string; skipReason: string };
+  /** CREATE TABLE IF NOT EXISTS for the output (BigQuery DDL, partitioned and clustered). */
+  createSql?(project: string): string;
   /** Set-based SQL: INSERT … for every date in @dates. */
   insertSql?(project: string): string;
   /** A loader that replaces dates itself (Phase 2 re-loads). */
@@ -156,6 +158,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
 
   let todo: string[] = [];
   await w.hold(async () => {
+    if (job.createSql) await w.execute(job.createSql(w.project));
     await closeAbandoned(w, job.processorName);
     const plan = await planRun(w, job, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
@@ -187,7 +190,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       const tables = set.split(',');
       await exec(insertAttempts(w.project, key, dates, {
         status: 'failed', missing: tables,
-        errors: errorJson('DependencyError', `DependencyError: upstream data missing for the date: ${tables.join(', ')}`, { missing_dependencies: tables }),
+        errors: errorJson('DependencyError', `missing ${tables.join(', ')}`, { missing_dependencies: tables }),
       }));
       record(dates, { status: 'failed', reason: 'DependencyError', missing: tables });
     }

@@ -4,8 +4,9 @@
  * Phase 4 processors (strictly in order, each depending on the ones before).
  */
 import type { RunnableJob } from '../backfill/runner.ts';
+import type { Warehouse } from '../warehouse/types.ts';
 import { PHASE2_LOADS, reloadPhase2Dates } from '../seed/load.ts';
-import { PHASE2_TABLES } from '../seed/schema.ts';
+import { PHASE2_TABLES, createTableSql } from '../seed/schema.ts';
 import { PHASE3_PROCESSORS } from './phase3/index.ts';
 import { PHASE4_PROCESSORS } from './phase4/index.ts';
 import type { ProcessorDef } from './types.ts';
@@ -23,6 +24,7 @@ function fromProcessor(def: ProcessorDef): RegisteredJob {
     output: { name: def.output.name, dateColumn: def.output.dateColumn, keys: def.output.keys },
     columns: def.output.columns,
     dependencies: def.dependencies,
+    createSql: (project) => createTableSql(def.output, project),
     insertSql: (project) => def.insertSql(project),
     // The player context exists only where props lines do (hence ~270 dates): other dates are skipped, not failed.
     scope: def.processorName === 'UpcomingPlayerGameContextProcessor'
@@ -47,6 +49,11 @@ export const JOBS: RegisteredJob[] = [...phase2, ...PHASE3_PROCESSORS.map(fromPr
 
 export const PHASE3_JOBS = JOBS.filter((j) => j.phase === 'phase_3_analytics');
 export const PHASE4_JOBS = JOBS.filter((j) => j.phase === 'phase_4_precompute').sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+
+/** Every job's output table, so validation queries find them before the first run. */
+export async function ensureJobTables(w: Warehouse): Promise<void> {
+  for (const j of JOBS) if (j.createSql) await w.execute(j.createSql(w.project));
+}
 
 export function findJob(name: string): RegisteredJob | undefined {
   return JOBS.find((j) => j.job === name);

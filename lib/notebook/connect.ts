@@ -6,6 +6,7 @@
 import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
 import type { Warehouse } from '../warehouse/types.ts';
 import { isSeeded, seedWarehouse } from '../seed/load.ts';
+import { ensureJobTables } from '../jobs/registry.ts';
 import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
 import { ProgressBoard, type ProgressState } from './progress.ts';
@@ -18,6 +19,7 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
   });
   await w.hold(async () => {
     await ensureBaseSchema(w);
+    await ensureJobTables(w);
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
     if (w.backend === 'duckdb' && !(await isSeeded(w))) await seedWithProgress(w, out);
   });

@@ -56,7 +56,7 @@ const NUMERIC = new Set(['INT64', 'FLOAT64', 'NUMERIC']);
 
 /**
  * A table like `bq --format=pretty`: ASCII borders, a header row, numbers
- * right-aligned, long text wrapped so the table fits the width.
+ * right-aligned, long text cut so the table fits the width.
  */
 export function renderTable(
   columns: Column[] | string[],
@@ -84,7 +84,8 @@ export function renderTable(
   const table = new Table({
     head: cols.map((c) => (opts.chalk ? opts.chalk.bold(c.name) : c.name)),
     colWidths,
-    wordWrap: true,
+    // One line per row, like bq: an over-long cell is cut with an ellipsis, never wrapped.
+    wordWrap: false,
     colAligns: cols.map((c) => (NUMERIC.has(c.type) ? 'right' : 'left')),
     style: { head: [], border: [], compact: false },
     chars: {

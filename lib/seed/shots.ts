@@ -29,7 +29,7 @@ interface Shot {
 
 function distance(rng: Rng, zone: Zone): number {
   if (zone === 'paint') return rng.chance(0.7) ? rng.int(0, 3) : rng.int(4, 9);
-  if (zone === 'mid_range') return rng.int(10, 22);
+  if (zone === 'mid_range') return rng.int(10, 21);
   if (rng.chance(0.25)) return 22; // corner three
   return rng.chance(0.95) ? rng.int(23, 27) : rng.int(28, 45);
 }

@@ -1,0 +1,84 @@
+/**
+ * What to re-run to fill the gaps, as the exact `run_backfill.sh` commands
+ * (`--dates` lists; a season a job never ran gets its range), in an order that works: Phase 2 loads for missing upstream data
+ * first, then Phase 3, then Phase 4 in its strict order. Dates whose Phase 2
+ * re-load already failed (the source has nothing) cannot be filled by a re-run
+ * and are listed apart, to be documented. Pure.
+ */
+import { backfillCommand } from '../backfill/preview.ts';
+import type { DateRange } from '../notebook/flags.ts';
+
+export interface Gap {
+  /** The job that lacks the date: 'analytics/player_game_summary'. */
+  job: string;
+  date: string;
+  /** Upstream tables its latest attempt reported missing (DependencyError). */
+  missing: string[];
+  /** Why, in a few words (the latest attempt). */
+  why: string;
+}
+
+export interface RerunStep { job: string; dates: string[]; why: string; command: string }
+export interface Unrecoverable { job: string; tables: string[]; dates: string[] }
+export interface RerunPlan { steps: RerunStep[]; unrecoverable: Unrecoverable[] }
+
+export interface PlanOptions {
+  /** Jobs in run order (the registry's: raw, Phase 3, Phase 4 by order). */
+  jobOrder: readonly string[];
+  /**
+   * Season ranges and each job's expected dates: a job missing every expected
+   * date of a season gets the original's range command for it (a season never
+   * run), not a list of a hundred dates.
+   */
+  seasons?: { ranges: readonly DateRange[]; expected(job: string): readonly string[] };
+  /** The job writing an upstream table, for a missing Phase 3/4 dependency. */
+  jobForTable(table: string): string | undefined;
+  /** True when the Phase 2 re-load of table for date already failed. */
+  sourceUnavailable(table: string, date: string): boolean;
+}
+
+export const rawJob = (table: string) => `raw/${table.split('.').pop()}`;
+
+export function rerunPlan(gaps: readonly Gap[], o: PlanOptions): RerunPlan {
+  const todo = new Map<string, { dates: Set<string>; whys: Set<string> }>();
+  const add = (job: string, date: string, why: string) => {
+    const t = todo.get(job) ?? { dates: new Set(), whys: new Set() };
+    t.dates.add(date); t.whys.add(why);
+    todo.set(job, t);
+  };
+  const stuck = new Map<string, Unrecoverable>();
+  for (const g of gaps) {
+    const raw = g.missing.filter((t) => t.startsWith('nba_raw.'));
+    const loadable = raw.filter((t) => !o.sourceUnavailable(t, g.date));
+    if (raw.length && !loadable.length) {
+      const key = `${g.job}|${raw.join(',')}`;
+      const u = stuck.get(key) ?? { job: g.job, tables: raw, dates: [] };
+      u.dates.push(g.date);
+      stuck.set(key, u);
+      continue;
+    }
+    for (const t of loadable) add(rawJob(t), g.date, `load the missing ${t.split('.').pop()}`);
+    for (const t of g.missing.filter((x) => !x.startsWith('nba_raw.'))) {
+      const up = o.jobForTable(t);
+      if (up) add(up, g.date, `upstream of ${g.job}`);
+    }
+    add(g.job, g.date, g.why);
+  }
+  const rank = (job: string) => o.jobOrder.indexOf(job);
+  const steps = [...todo].sort(([a], [b]) => rank(a) - rank(b)).flatMap(([job, t]) => {
+    const why = [...t.whys].join('; ');
+    let dates = [...t.dates].sort();
+    const out: RerunStep[] = [];
+    for (const r of o.seasons?.ranges ?? []) {
+      const expected = o.seasons!.expected(job).filter((d) => d >= r.start && d <= r.end);
+      const mine = dates.filter((d) => d >= r.start && d <= r.end);
+      if (expected.length && mine.length === expected.length) {
+        out.push({ job, dates: mine, why, command: backfillCommand(job, r) });
+        dates = dates.filter((d) => d < r.start || d > r.end);
+      }
+    }
+    if (dates.length) out.push({ job, dates, why, command: backfillCommand(job, { start: '', end: '' }, dates) });
+    return out;
+  });
+  return { steps, unrecoverable: [...stuck.values()] };
+}

@@ -1,0 +1,37 @@
+/** How Step 5's checks read on screen: a narrow table, then the explanations as lines. */
+import type { Output } from '../notebook/output.ts';
+import { outcomeRows, type TableOutcome } from './outcomes.ts';
+import { qualityRows, type QualityCheck } from './quality.ts';
+import type { RerunPlan } from './rerun.ts';
+import { count } from './ranges.ts';
+
+export function showOutcomes(out: Output, outcomes: TableOutcome[]): void {
+  const rows = outcomeRows(outcomes);
+  out.table(['phase', 'table_name', 'original', 'expected', 'actual', 'status'], rows);
+  for (const o of outcomes) {
+    out.info(`${o.met ? out.c.green('✔') : out.c.red('✘')} ${o.row.table}: expected ${o.expected.length} = ${o.basis.join('; ')}`);
+    if (!o.met || o.actual !== o.expected.length) out.info(`    difference: ${o.difference.join('; ')}`);
+  }
+  const short = outcomes.filter((o) => !o.met);
+  if (short.length) out.warn(`${count(short.length, 'table')} short of expected: ${short.map((o) => o.row.table).join(', ')}`);
+  else out.ok('every table holds every expected date');
+}
+
+export function showQuality(out: Output, checks: QualityCheck[]): void {
+  out.table(['expectation', 'season', 'actual', 'status', 'explanation'], qualityRows(checks));
+  const off = checks.filter((q) => q.status === 'not met');
+  if (off.length) out.warn(`${count(off.length, 'quality expectation')} not met`);
+  else out.ok('quality as the original expects');
+}
+
+export function showPlan(out: Output, plan: RerunPlan): void {
+  if (!plan.steps.length && !plan.unrecoverable.length) { out.ok('nothing to re-run'); return; }
+  if (plan.steps.length) {
+    out.table(['job', 'dates', 'why'], plan.steps.map((s) => ({ job: s.job, dates: s.dates.length, why: s.why })));
+    out.info('Re-run, in this order (Phase 2 loads, then Phase 3, then Phase 4 in its order):');
+    for (const s of plan.steps) out.code(`$ ${s.command}`);
+  }
+  for (const u of plan.unrecoverable) {
+    out.warn(`${u.job}: ${u.dates.join(', ')} cannot be filled by a re-run: the source has nothing for ${u.tables.join(', ')} (its re-load already failed); document them`);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What the Step 5 report holds, independent of how it is drawn: sections of
+ * tables and commands, the coverage calendars, and the gate decisions.
+ */
+import type { CoverageCalendar } from '../calendar-view/calendar.ts';
+import type { Row } from '../warehouse/types.ts';
+
+export interface ReportTable { title?: string; columns: string[]; rows: Row[]; empty?: string }
+
+export interface ReportSection {
+  heading: string;
+  /** Lines of prose above the tables. */
+  text?: string[];
+  tables: ReportTable[];
+  /** Shell commands, shown as a code block. */
+  commands?: string[];
+}
+
+export interface ReportData {
+  title: string;
+  asOf: string;
+  range: { start: string; end: string };
+  generatedAt: string;
+  project: string;
+  backend: string;
+  /** The acceptance: what the rule recommends, and what was answered (if it was). */
+  verdict: { recommendation: string | null; reason: string; answer: string | null };
+  sections: ReportSection[];
+  calendars: CoverageCalendar[];
+}

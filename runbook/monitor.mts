@@ -1,0 +1,78 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * # Monitoring: Active Progress Monitor
+ *
+ * Run it in a separate terminal (a second tmux window) while backfills run:
+ * every 5 minutes (`--interval 300`) it shows the last hour's activity and
+ * failures, and a progress bar with an ETA for every backfill in flight, in any
+ * process. It only reads. The embedded warehouse is opened for each refresh
+ * and closed straight after, so a backfill never waits on the monitor for long
+ * (and when a backfill holds the file, the monitor waits and says so).
+ * `--once` prints one refresh and exits; Ctrl+C stops it.
+ */
+import { checkStep, sqlStep } from '../lib/notebook/steps.ts';
+import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { phase2Range } from '../lib/notebook/flags.ts';
+import { recentActivity, recentFailures } from '../lib/queries/monitor.ts';
+import { loadRunProgress, progressLines } from '../lib/monitor/running.ts';
+import { loopOptions, refreshLoop, waitText } from '../lib/monitor/loop.ts';
+import type { RunProgress } from '../lib/monitor/progress.ts';
+
+/**
+ * RECENT ACTIVITY (last hour): per processor, the dates that succeeded and
+ * failed in the last hour and the latest date reached.
+ */
+const activity = sqlStep({
+  id: 'M.1', title: 'Recent Activity (last hour)', query: recentActivity, quiet: true,
+  empty: 'No activity in the last hour.',
+});
+
+/** FAILURES (last hour): the five latest failed attempts, with the start of the error. */
+const failures = sqlStep({
+  id: 'M.2', title: 'Failures (last hour)', query: recentFailures, quiet: true,
+  empty: 'No failures in the last hour.',
+});
+
+/**
+ * Running backfills: for every run with dates still running, a bar per
+ * processor — dates done of the season's game dates from the run's first
+ * date (an estimate, since the runner records dates as it reaches them),
+ * failures, elapsed time and ETA. A run whose process is gone is flagged as
+ * abandoned; the next run of that job records it so.
+ */
+const running = checkStep<void, RunProgress[]>({
+  id: 'M.3', title: 'Running Backfills',
+  async run(ctx) {
+    const runs = await loadRunProgress(ctx);
+    if (!runs.length) ctx.out.info('No backfill running.');
+    for (const l of progressLines(runs)) ctx.out.info(l);
+    return runs;
+  },
+});
+
+export const runbook: RunbookDef = {
+  script: 'monitor',
+  title: 'Monitoring: Active Progress Monitor',
+  defaultRange: phase2Range,
+  options: [
+    { name: 'interval', kind: 'string', valueName: 'SECONDS', default: '300', help: 'seconds between refreshes (the original sleeps 300)' },
+    { name: 'once', kind: 'flag', help: 'print one refresh and exit' },
+  ],
+  checkFlags: (flags) => { loopOptions(flags); },
+  steps: [activity, failures, running],
+  async flow(nb, flags) {
+    const loop = loopOptions(flags);
+    await refreshLoop(nb.ctx.signal, { ...loop, onPause: () => nb.out.note(`Next refresh in ${waitText(loop.seconds)}... (Ctrl+C to stop)`) }, async () => {
+      if (nb.out.human.isTTY && !loop.once) nb.out.human.write('\x1b[2J\x1b[H'); // clear, as the original does
+      nb.out.heading(`=== BACKFILL MONITOR - ${new Date().toString()} ===`);
+      // One open of the warehouse per refresh, closed at the end of it.
+      await nb.w.hold(async () => {
+        await nb.sql(activity);
+        await nb.sql(failures);
+        await nb.check(running, undefined);
+      });
+    });
+  },
+};
+
+if (isMain(import.meta.url)) await main(runbook);
