@@ -19,6 +19,7 @@ import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Statement, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
+import { crashPoint } from './crash.ts';
 import { closeAbandoned, errorJson, insertAttempts, markFailed, markSucceeded, type HistoryKey } from './history.ts';
 
 /** What the runner needs of a job: SQL processors and Phase 2 loads alike. */
@@ -30,6 +31,8 @@ export interface RunnableJob {
   dependencies: Dependency[];
   /** Dates outside this table's dates are skipped with the reason (e.g. no props lines). */
   scope?: { table: string; dateColumn: string; skipReason: string };
+  /** Rows the output holds per final game (2 for team tables): checked against the schedule after each run. */
+  rowsPerGame?: number;
   /** CREATE TABLE IF NOT EXISTS for the output (BigQuery DDL, partitioned and clustered). */
   createSql?(project: string): string;
   /** Set-based SQL: INSERT … for every date in @dates. */
@@ -125,8 +128,13 @@ export async function missingDependencies(w: Warehouse, job: RunnableJob, dates:
   return missing;
 }
 
-/** SQL that fails the transaction if the output has duplicate or NULL keys for the dates. */
-function keyChecks(project: string, job: RunnableJob): Statement[] {
+/**
+ * Data checks run inside the transaction, like dbt tests: a failure raises an
+ * error, so the date fails with a clear message and nothing bad is committed.
+ * Keys unique and not NULL per date; where a job says how many rows a game
+ * yields (two per game for team tables), the count must match the schedule.
+ */
+function dataChecks(project: string, job: RunnableJob): Statement[] {
   const out = table(project, job.output.name);
   const { keys, dateColumn } = job.output;
   return [
@@ -139,6 +147,16 @@ GROUP BY ${dateColumn}, ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT 1`,
       sql: `SELECT ERROR(CONCAT('data check failed: NULL key in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
 FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')}) LIMIT 1`,
     },
+    ...(job.rowsPerGame ? [{
+      sql: `SELECT ERROR(CONCAT('data check failed: ${job.output.name} has ', CAST(COALESCE(o.n, 0) AS STRING), ' rows on ', CAST(s.d AS STRING), ', expected ', CAST(s.games * ${job.rowsPerGame} AS STRING), ' (${job.rowsPerGame} per final game)'))
+FROM (
+  SELECT game_date AS d, COUNT(*) AS games FROM ${table(project, 'nba_raw.nbac_schedule')}
+  WHERE game_status = 3 AND game_date IN UNNEST(@dates) GROUP BY game_date
+) s
+LEFT JOIN (SELECT ${dateColumn} AS d, COUNT(*) AS n FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) GROUP BY ${dateColumn}) o ON o.d = s.d
+WHERE COALESCE(o.n, 0) != s.games * ${job.rowsPerGame}
+LIMIT 1`,
+    }] : []),
   ];
 }
 
@@ -172,6 +190,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       await exec(insertAttempts(w.project, key, plan.bootstrap, { status: 'skipped', skipReason: 'bootstrap' }));
       record(plan.bootstrap, { status: 'skipped', reason: 'bootstrap' });
     }
+    crashPoint('history-write');
     todo = plan.gameDates;
     if (todo.length && job.scope) {
       const outOfScope = await datesWithout(w, job.scope.table, job.scope.dateColumn, todo);
@@ -199,17 +218,29 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   });
 
   const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? DEFAULT_CHUNKS);
-  for (const chunk of chunks) {
-    if (opts.signal?.aborted) { summary.interrupted = true; break; }
+  for (const [k, chunk] of chunks.entries()) {
+    if (opts.signal?.aborted) {
+      // Ctrl+C: the chunk in flight has finished (committed or rolled back); the
+      // dates not started are recorded as failed 'Interrupted' so 2.4 lists them.
+      const left = chunks.slice(k).flat();
+      await w.hold(() => exec(insertAttempts(w.project, key, left, {
+        status: 'failed', errors: errorJson('Interrupted', 'stopped by the operator (Ctrl+C) before this date ran; re-run to finish it'),
+      })));
+      record(left, { status: 'failed', reason: 'interrupted' });
+      summary.interrupted = true;
+      break;
+    }
     await w.hold(async () => {
       await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
+      crashPoint('before-transaction');
       try {
         if (job.load) await runLoad(w, job, key, chunk, summary, record);
         else {
+          const dates = { dates: p.dates(chunk) };
           const statements: Statement[] = [
-            { sql: `DELETE FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: { dates: p.dates(chunk) } },
-            { sql: job.insertSql!(w.project), params: { dates: p.dates(chunk) } },
-            ...keyChecks(w.project, job).map((s) => ({ ...s, params: { dates: p.dates(chunk) } })),
+            { sql: `DELETE FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: dates },
+            { sql: job.insertSql!(w.project), params: dates },
+            ...dataChecks(w.project, job).map((s) => ({ ...s, params: dates })),
             markSucceeded(w.project, key, chunk, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];
           summary.statements++;
@@ -223,6 +254,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
         record(chunk, { status: 'failed', reason: msg });
       }
     });
+    crashPoint('between-chunks');
     report();
   }
   if (opts.signal?.aborted && summary.done < summary.total) summary.interrupted = true;

@@ -6,7 +6,7 @@
 import { checkStep, type CheckStep, type StepContext } from '../notebook/steps.ts';
 import { buildCalendars, splitBySeason, type CoverageCalendar, type TitledRange } from './calendar.ts';
 import { loadCoverageFacts, type CoverageSource } from './facts.ts';
-import { problemRows, renderCalendarText } from './text.ts';
+import { problemLines, renderCalendarText } from './text.ts';
 
 export interface CalendarStepOptions {
   id: string;
@@ -32,10 +32,10 @@ export function coverageCalendarStep(o: CalendarStepOptions): CheckStep<void, Co
         ctx.out.line();
         for (const l of renderCalendarText(cal, { chalk: ctx.out.c, width: ctx.out.width })) ctx.out.line(l);
       }
-      const problems = problemRows(cals);
+      const problems = problemLines(cals);
       ctx.out.line();
-      if (problems.length) ctx.out.table(['season', 'table_name', 'missing', 'failed', 'missing_dates', 'failed_dates'], problems);
-      else ctx.out.ok('no missing or failed dates in these tables');
+      for (const l of problems) ctx.out.warn(l);
+      if (!problems.length) ctx.out.ok('no missing or failed dates in these tables');
       return cals;
     },
   });

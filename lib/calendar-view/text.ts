@@ -63,6 +63,14 @@ export function problemRows(cals: CoverageCalendar[]): Row[] {
   })));
 }
 
+/** The same as lines, which stay readable at any width. */
+export function problemLines(cals: CoverageCalendar[]): string[] {
+  return cals.flatMap((cal) => cal.tables.filter(hasProblems).flatMap((t) => [
+    ...(t.counts.failed ? [`${cal.title} ${t.name.split('.').pop()}: ${t.counts.failed} failed: ${formatRanges(t.dates.failed)}`] : []),
+    ...(t.counts.missing ? [`${cal.title} ${t.name.split('.').pop()}: ${t.counts.missing} missing: ${formatRanges(t.dates.missing)}`] : []),
+  ]));
+}
+
 export function hasProblems(t: CalendarTable): boolean {
   return t.counts.missing > 0 || t.counts.failed > 0;
 }

@@ -38,19 +38,20 @@ export function acceptanceGate(policy = QUALITY_POLICY): Omit<GateStep<FinalVerd
     decide(v) {
       const short = v.outcomes.filter((o) => !o.met);
       const lowQuality = v.quality.filter((q) => q.kind === 'good-after-week-3' && q.status === 'not met');
+      const offQuality = v.quality.filter((q) => q.status === 'not met').map((q) => `${q.expectation} (${q.season}: ${q.actual})`);
+      const also = offQuality.length ? `; quality not as expected: ${offQuality.join(', ')}` : '';
       if (v.plan.steps.length) {
         const dates = v.plan.steps.reduce((a, s) => a + s.dates.length, 0);
-        return { recommendation: 'rerun', reason: `${count(short.length, 'table')} short of expected (${short.map((o) => o.row.table).join(', ')}): ${count(v.plan.steps.length, 'command')} re-run ${count(dates, 'job-date')}` };
+        return { recommendation: 'rerun', reason: `${count(short.length, 'table')} short of expected (${short.map((o) => o.row.table).join(', ')}): ${count(v.plan.steps.length, 'command')} re-run ${count(dates, 'job-date')}${also}` };
       }
       if (short.length) {
         const dates = [...new Set(v.plan.unrecoverable.flatMap((u) => u.dates))].sort();
-        return { recommendation: 'document', reason: `the ${count(dates.length, 'missing date')} (${dates.join(', ')}) lack Phase 2 data the source cannot provide (their re-load already failed): document them and accept` };
+        return { recommendation: 'document', reason: `the ${count(dates.length, 'missing date')} (${dates.join(', ')}) lack Phase 2 data the source cannot provide (their re-load already failed): document them and accept${also}` };
       }
       if (lowQuality.length) {
         return { recommendation: null, reason: `every expected date is present, but quality is below ${policy.goodPct}% Good after week ${policy.afterWeek} in ${lowQuality.map((q) => `${q.season} (${q.actual})`).join(', ')}` };
       }
-      const notes = v.quality.filter((q) => q.status === 'not met').map((q) => `${q.expectation} (${q.season})`);
-      return { recommendation: 'accept', reason: `every table holds its expected dates${notes.length ? `; note: not as expected: ${notes.join(', ')}` : '; quality as expected'}` };
+      return { recommendation: 'accept', reason: `every table holds its expected dates${also || '; quality as expected'}` };
     },
   };
 }

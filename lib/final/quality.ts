@@ -39,7 +39,7 @@ export function qualityExpectations(days: QualityDay[], seasons: TitledRange[], 
     const earlyRecords = sum(early, 'records');
     const earlyPct = pct(sum(early, 'good'), earlyRecords);
     out.push({
-      kind: 'early-degraded', expectation: `First ${afterWeek - 1}-${afterWeek} weeks: degraded quality (limited history)`, season: s.title,
+      kind: 'early-degraded', expectation: `First ${afterWeek - 1}-${afterWeek} weeks degraded`, season: s.title,
       actual: earlyRecords ? `${earlyPct}% Good of ${earlyRecords} records` : 'no records',
       status: !earlyRecords ? 'n/a' : earlyPct < goodPct ? 'met' : 'not met',
       explanation: !earlyRecords ? `no records in weeks 1-${afterWeek} (week 1 is bootstrap)`
@@ -57,7 +57,7 @@ export function qualityExpectations(days: QualityDay[], seasons: TitledRange[], 
     }
     const low = [...weeks].filter(([, w]) => pct(w.good, w.records) < goodPct).map(([k, w]) => `${k} (${pct(w.good, w.records)}%)`);
     out.push({
-      kind: 'good-after-week-3', expectation: `After week ${afterWeek}: ${goodPct}%+ Good`, season: s.title,
+      kind: 'good-after-week-3', expectation: `${goodPct}%+ Good after week ${afterWeek}`, season: s.title,
       actual: laterRecords ? `${laterPct}% Good of ${laterRecords} records` : 'no records',
       status: !laterRecords ? 'n/a' : laterPct >= goodPct ? 'met' : 'not met',
       explanation: !laterRecords ? `the range has no week after week ${afterWeek}`
@@ -66,15 +66,18 @@ export function qualityExpectations(days: QualityDay[], seasons: TitledRange[], 
     });
   }
   const total = days.reduce((a, d) => a + d.records, 0);
-  const nulls = days.reduce((a, d) => a + d.zones_null, 0);
-  const nullPct = pct(nulls, total);
+  const nullPct = pct(days.reduce((a, d) => a + d.zones_null, 0), total);
+  const perSeason = seasons.flatMap((s) => {
+    const mine = days.filter((d) => d.analysis_date >= s.start && d.analysis_date <= s.end);
+    const n = mine.reduce((a, d) => a + d.records, 0);
+    return n ? [`${s.title}: ${pct(mine.reduce((a, d) => a + d.zones_null, 0), n)}%`] : [];
+  });
   out.push({
-    kind: 'zones-null', expectation: 'Shot zones NULL for most historical data', season: 'all',
+    kind: 'zones-null', expectation: 'Shot zones mostly NULL', season: 'all',
     actual: total ? `${nullPct}% of ${total} records without zones` : 'no records',
     status: !total ? 'n/a' : nullPct > 50 ? 'met' : 'not met',
     explanation: !total ? 'no player_shot_zone_analysis records'
-      : nullPct > 50 ? 'as expected: play-by-play shots exist for few historical games'
-        : 'more zones than play-by-play coverage allows: check games_with_shot_data',
+      : `${nullPct > 50 ? 'as expected: play-by-play is sparse' : 'more zones than expected: play-by-play covers more games than the original assumed'} (NULL by season: ${perSeason.join(', ')})`,
   });
   return out;
 }

@@ -19,7 +19,7 @@ export interface Gap {
 }
 
 export interface RerunStep { job: string; dates: string[]; why: string; command: string }
-export interface Unrecoverable { job: string; tables: string[]; dates: string[] }
+export interface Unrecoverable { job: string; tables: string[]; dates: string[]; why: string }
 export interface RerunPlan { steps: RerunStep[]; unrecoverable: Unrecoverable[] }
 
 export interface PlanOptions {
@@ -40,6 +40,7 @@ export interface PlanOptions {
 export const rawJob = (table: string) => `raw/${table.split('.').pop()}`;
 
 export function rerunPlan(gaps: readonly Gap[], o: PlanOptions): RerunPlan {
+  const rank = (job: string) => o.jobOrder.indexOf(job);
   const todo = new Map<string, { dates: Set<string>; whys: Set<string> }>();
   const add = (job: string, date: string, why: string) => {
     const t = todo.get(job) ?? { dates: new Set(), whys: new Set() };
@@ -47,24 +48,26 @@ export function rerunPlan(gaps: readonly Gap[], o: PlanOptions): RerunPlan {
     todo.set(job, t);
   };
   const stuck = new Map<string, Unrecoverable>();
-  for (const g of gaps) {
+  const stuckDates = new Set<string>();
+  const giveUp = (g: Gap, tables: string[], why: string) => {
+    const key = `${g.job}|${why}`;
+    const u = stuck.get(key) ?? { job: g.job, tables, dates: [], why };
+    u.dates.push(g.date);
+    stuck.set(key, u);
+    stuckDates.add(`${g.job}|${g.date}`);
+  };
+  // In run order, so a Phase 4 date whose Phase 3 input cannot be filled is known to be stuck too.
+  for (const g of [...gaps].sort((a, b) => rank(a.job) - rank(b.job) || a.date.localeCompare(b.date))) {
     const raw = g.missing.filter((t) => t.startsWith('nba_raw.'));
     const loadable = raw.filter((t) => !o.sourceUnavailable(t, g.date));
-    if (raw.length && !loadable.length) {
-      const key = `${g.job}|${raw.join(',')}`;
-      const u = stuck.get(key) ?? { job: g.job, tables: raw, dates: [] };
-      u.dates.push(g.date);
-      stuck.set(key, u);
-      continue;
-    }
+    if (raw.length && !loadable.length) { giveUp(g, raw, `the source has nothing for ${raw.join(', ')} (its re-load already failed)`); continue; }
+    const upstream = g.missing.filter((t) => !t.startsWith('nba_raw.')).map((t) => ({ t, job: o.jobForTable(t) }));
+    const blocked = upstream.filter((u) => u.job && stuckDates.has(`${u.job}|${g.date}`)).map((u) => u.t);
+    if (blocked.length) { giveUp(g, blocked, `its input ${blocked.join(', ')} cannot be filled either`); continue; }
     for (const t of loadable) add(rawJob(t), g.date, `load the missing ${t.split('.').pop()}`);
-    for (const t of g.missing.filter((x) => !x.startsWith('nba_raw.'))) {
-      const up = o.jobForTable(t);
-      if (up) add(up, g.date, `upstream of ${g.job}`);
-    }
+    for (const u of upstream) if (u.job) add(u.job, g.date, `upstream of ${g.job}`);
     add(g.job, g.date, g.why);
   }
-  const rank = (job: string) => o.jobOrder.indexOf(job);
   const steps = [...todo].sort(([a], [b]) => rank(a) - rank(b)).flatMap(([job, t]) => {
     const why = [...t.whys].join('; ');
     let dates = [...t.dates].sort();

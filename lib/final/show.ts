@@ -4,6 +4,7 @@ import { outcomeRows, type TableOutcome } from './outcomes.ts';
 import { qualityRows, type QualityCheck } from './quality.ts';
 import type { RerunPlan } from './rerun.ts';
 import { count } from './ranges.ts';
+import { formatRanges } from '../seasons/calendar.ts';
 
 export function showOutcomes(out: Output, outcomes: TableOutcome[]): void {
   const rows = outcomeRows(outcomes);
@@ -18,7 +19,8 @@ export function showOutcomes(out: Output, outcomes: TableOutcome[]): void {
 }
 
 export function showQuality(out: Output, checks: QualityCheck[]): void {
-  out.table(['expectation', 'season', 'actual', 'status', 'explanation'], qualityRows(checks));
+  out.table(['season', 'expectation', 'actual', 'status'], qualityRows(checks));
+  for (const q of checks) out.info(`${q.status === 'not met' ? out.c.red('✘') : q.status === 'met' ? out.c.green('✔') : '-'} ${q.season} ${q.expectation}: ${q.explanation}`);
   const off = checks.filter((q) => q.status === 'not met');
   if (off.length) out.warn(`${count(off.length, 'quality expectation')} not met`);
   else out.ok('quality as the original expects');
@@ -32,6 +34,6 @@ export function showPlan(out: Output, plan: RerunPlan): void {
     for (const s of plan.steps) out.code(`$ ${s.command}`);
   }
   for (const u of plan.unrecoverable) {
-    out.warn(`${u.job}: ${u.dates.join(', ')} cannot be filled by a re-run: the source has nothing for ${u.tables.join(', ')} (its re-load already failed); document them`);
+    out.warn(`${u.job}: ${formatRanges(u.dates)} cannot be filled by a re-run: ${u.why}; document them`);
   }
 }

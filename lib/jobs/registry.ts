@@ -18,6 +18,8 @@ export interface RegisteredJob extends RunnableJob {
   columns: [string, string, string][];
 }
 
+const TEAM_TABLES = new Set(['nba_analytics.team_offense_game_summary', 'nba_analytics.team_defense_game_summary', 'nba_analytics.upcoming_team_game_context']);
+
 function fromProcessor(def: ProcessorDef): RegisteredJob {
   return {
     job: def.job, processorName: def.processorName, phase: def.phase, description: def.description, order: def.order,
@@ -25,6 +27,8 @@ function fromProcessor(def: ProcessorDef): RegisteredJob {
     columns: def.output.columns,
     dependencies: def.dependencies,
     createSql: (project) => createTableSql(def.output, project),
+    // Team tables hold one row per team per final game: the data check holds them to the schedule.
+    rowsPerGame: TEAM_TABLES.has(def.output.name) ? 2 : undefined,
     insertSql: (project) => def.insertSql(project),
     // The player context exists only where props lines do (hence ~270 dates): other dates are skipped, not failed.
     scope: def.processorName === 'UpcomingPlayerGameContextProcessor'

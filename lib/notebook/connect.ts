@@ -16,6 +16,8 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
     backend: opts.backend, project: opts.project, file: opts.warehouse,
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
     onWait: (m) => out.err.write(`${m}\n`),
+    // How long to wait for another process holding the embedded warehouse (default two minutes).
+    busyTimeoutMs: process.env.RUNBOOK_BUSY_TIMEOUT_MS ? Number(process.env.RUNBOOK_BUSY_TIMEOUT_MS) : undefined,
   });
   await w.hold(async () => {
     await ensureBaseSchema(w);

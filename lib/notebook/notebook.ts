@@ -204,7 +204,9 @@ export class Notebook {
     else if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
     const t0 = Date.now();
     const result = await step.run(this.ctx, input);
-    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: 'ran', ms: Date.now() - t0 });
+    const interrupted = this.ctx.signal.aborted;
+    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: interrupted ? 'failed' : 'ran', ms: Date.now() - t0, error: interrupted ? 'interrupted (Ctrl+C)' : undefined });
+    if (interrupted) throw new Interrupted(step.id);
     this.steps.push({ id: step.id, title: step.title, kind: 'action', sql: null, params: null, rows: Array.isArray(result) ? (jsonSafe(result) as Row[]) : null });
     return result;
   }

@@ -64,16 +64,45 @@ function sectionTitle(s: LoadedScript, view: ScriptView): string {
   return view.ctx.season ? `${s.def.title} - Season ${view.ctx.season.id}` : s.def.title;
 }
 
-/** Steps under a section heading (level 2); a level never skips one, whatever the ids look like. */
+/** A heading for a group of steps without a @title: the first clause of its comment. */
+function firstClause(doc: string): string {
+  return doc.split(/[.:;(]|\s—\s/)[0].replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Steps under a section heading (level 2); a level never skips one, whatever
+ * the ids look like. Steps documented as a group (3.1.1 … 3.1.5) get their
+ * common parent (3.1) as a heading with the group's prose, as the original has.
+ */
 function stepBlocks(s: LoadedScript, view: ScriptView, steps: LoadedScript['steps']): Block[] {
   const out: Block[] = [];
+  const ids = new Set(s.def.steps.map((st) => st.id));
+  const opened = new Set<string>();
   let prev = 2;
-  for (const { step, doc } of steps) {
-    const level = Math.max(3, Math.min(2 + step.id.split('.').length - 1, prev + 1));
-    out.push(...renderStep(step, doc, view, level));
+  const levelOf = (id: string) => Math.max(3, Math.min(2 + id.split('.').length - 1, prev + 1));
+  for (const { step, doc, group } of steps) {
+    let prose = doc;
+    if (group && !opened.has(group.variable)) {
+      opened.add(group.variable);
+      const parent = group.head.endsWith('.') ? group.head.slice(0, -1) : '';
+      if (parent && !ids.has(parent)) {
+        prev = levelOf(parent);
+        out.push([`${'#'.repeat(prev)} ${text(`${parent} ${group.title ?? firstClause(group.doc)}`)}`], group.doc.split('\n'));
+      } else prose = group.doc;
+    }
+    const level = levelOf(step.id);
+    out.push(...renderStep(step, prose, view, level));
     prev = level;
   }
   return out;
+}
+
+/** The data-changing commands a script starts with (Step 2's parallel run, Step 3's five in order). */
+function mainRun(steps: readonly Step[], ctx: StepContext): string[] {
+  const start = steps.findIndex((st) => st.kind === 'action');
+  if (start < 0) return [];
+  const end = steps.findIndex((st, i) => i > start && st.kind !== 'action');
+  return steps.slice(start, end < 0 ? undefined : end).flatMap((st) => (st.kind === 'action' ? st.commands(ctx, undefined) : []));
 }
 
 function seasonLabel(s: Season): string {
@@ -94,10 +123,9 @@ function perSeasonBlocks(runner: LoadedScript, scripts: LoadedScript[], asOf: st
     const lines: string[] = [`# All of it, with the gates between the phases:`, `./runbook/${runner.name}.mts --seasons ${season.id}`];
     for (const sc of seasonal) {
       const view = viewOf(sc, asOf, { range: { start: season.start, end: season.end }, season, asOf, project: PROJECT });
-      const run = sc.def.steps.find((st) => st.kind === 'action');
       const validate = sc.def.steps.find((st) => st.kind === 'sql' && /^validate/i.test(st.title));
       lines.push('', `# ${sc.def.title}: ${scriptCommand(view)}, or by hand:`);
-      if (run?.kind === 'action') lines.push(...run.commands(view.ctx, undefined));
+      lines.push(...mainRun(sc.def.steps, view.ctx));
       if (validate) lines.push(`# ${validate.id} ${validate.title}: ${scriptCommand(view, null, '--from', validate.id)}`);
     }
     const note = season.partial ? [`Partial season: it ends at the as-of date, ${season.end} (${code('--as-of')}).`] : [];
@@ -250,7 +278,7 @@ function outcomesSection(scripts: LoadedScript[], jobs: readonly JobInfo[], orig
   const checker = allSteps(scripts).find((st) => /expected outcomes/i.test(st.title));
   if (original?.length) {
     blocks.push([`The original's figures are approximate; what each table should hold follows from the schedule, so the counts need the warehouse${checker ? `: ${stepLink(checker)} checks every row against the data` : ''}.`]);
-    blocks.push(table(['Phase', 'Table', 'Expected Dates', 'Notes', 'From the data'],
+    blocks.push(table(['Phase', 'Table', 'Expected Dates (original)', 'Notes', 'From the data'],
       original.map((o) => [text(o.phase), text(o.table), text(o.original), text(o.notes), dataRule(jobOf(o.table))])));
   } else {
     blocks.push([`> Rendered from the job list and the calendar (no script provides the original's rows): the counts need the warehouse${checker ? `, and ${stepLink(checker)} checks them` : ''}.`]);
@@ -317,5 +345,5 @@ export function renderDocument(input: DocumentInput): string {
     sections.map((s) => `- ${link(s.title, slug(s.title))}`),
   ];
   const body = sections.flatMap((s) => [['---'], [`## ${text(s.title)}`], ...s.blocks]);
-  return `${[...head, ...body].map((b) => b.join('\n')).join('\n\n')}\n`;
+  return `${[...head, ...body].filter((b) => b.length).map((b) => b.join('\n')).join('\n\n')}\n`;
 }

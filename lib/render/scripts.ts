@@ -13,7 +13,11 @@ import { extractDocs, type ScriptDocs } from './extract.ts';
 /** The original's sections that are not numbered steps, in its order. */
 export const NAMED_SECTIONS = ['monitor', 'troubleshoot'] as const;
 
-export interface DocumentedStep { step: Step; doc: string }
+/** Steps documented together by one comment (made by a `.map` under one constant). */
+export interface StepGroup { variable: string; head: string; title: string | null; doc: string }
+
+/** A step and its prose: its own doc comment, or its group's. */
+export interface DocumentedStep { step: Step; doc: string | null; group: StepGroup | null }
 
 export interface LoadedScript {
   /** File stem: '02-phase3'. */
@@ -77,9 +81,11 @@ export async function loadScripts(dir: string, root = process.cwd()): Promise<Lo
     const steps: DocumentedStep[] = [];
     for (const step of def.steps) {
       const found = docs.steps.get(step.id);
-      if (!found) problems.push(`${file}: step ${step.id} (${step.title}) has no doc comment: declare it as a constant made by sqlStep/checkStep/actionStep/gateStep with id '${step.id}' and a /** … */ comment`);
-      else if (!found.doc) problems.push(`${file}:${found.line}: step ${step.id} (${step.title}) has no doc comment: add /** … */ above \`const ${found.variable}\``);
-      else steps.push({ step, doc: found.doc });
+      const group = found ? undefined : docs.groups.find((g) => g.matches(step.id));
+      if (found?.doc) steps.push({ step, doc: found.doc, group: null });
+      else if (group?.doc) steps.push({ step, doc: null, group: { variable: group.variable, head: group.head, title: group.title, doc: group.doc } });
+      else if (found || group) problems.push(`${file}:${(found ?? group)!.line}: step ${step.id} (${step.title}) has no doc comment: add /** … */ above \`const ${(found ?? group)!.variable}\``);
+      else problems.push(`${file}: step ${step.id} (${step.title}) has no doc comment: declare it as a constant (made by sqlStep/checkStep/actionStep/gateStep with id '${step.id}') with a /** … */ comment`);
     }
     loaded.push({ name, file, def, exports, docs, steps });
   }

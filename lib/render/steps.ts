@@ -119,10 +119,10 @@ export function gateBlocks(step: GateStep, view: ScriptView): Block[] {
 }
 
 /** The heading, prose and body of one step. `level` is the heading level (3 for 2.1, 4 for 2.1.1). */
-export function renderStep(step: Step, doc: string, view: ScriptView, level: number): Block[] {
+export function renderStep(step: Step, doc: string | null, view: ScriptView, level: number): Block[] {
   const body = step.kind === 'sql' ? sqlBlocks(step, view)
     : step.kind === 'gate' ? gateBlocks(step, view)
     : step.kind === 'action' ? actionBlocks(step, view)
     : checkBlocks(step, view);
-  return [[`${'#'.repeat(level)} ${text(stepHeading(step))}`], doc.split('\n'), ...body];
+  return [[`${'#'.repeat(level)} ${text(stepHeading(step))}`], ...(doc ? [doc.split('\n')] : []), ...body];
 }

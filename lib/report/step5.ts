@@ -89,7 +89,7 @@ export function finalReport(i: FinalReportInput): ReportData {
         text: plan && !plan.steps.length && !plan.unrecoverable.length ? ['Nothing: every expected date is present.'] : [],
         tables: plan ? [
           ...(plan.steps.length ? [{ title: 'Re-run, in this order', columns: ['job', 'dates', 'why'], rows: plan.steps.map((s) => ({ job: s.job, dates: s.dates.length, why: s.why })) }] : []),
-          ...(plan.unrecoverable.length ? [{ title: 'Cannot be filled by a re-run (the source has nothing): document', columns: ['job', 'tables', 'dates'], rows: plan.unrecoverable.map((u) => ({ job: u.job, tables: u.tables.join(', '), dates: u.dates.join(', ') })) }] : []),
+          ...(plan.unrecoverable.length ? [{ title: 'Cannot be filled by a re-run: document', columns: ['job', 'dates', 'why'], rows: plan.unrecoverable.map((u) => ({ job: u.job, dates: u.dates.join(', '), why: u.why })) }] : []),
         ] : [],
         commands: plan?.steps.map((s) => s.command),
       },

@@ -3,7 +3,7 @@
  * four seasons, minus the planned gaps) and the Phase 2 re-load jobs that fix a
  * gap by regenerating its dates, as re-running a source's load would.
  */
-import { buildLeague, checkScale } from './generate.ts';
+import { buildLeague, checkScale, type League } from './generate.ts';
 import { gapFor, GAP_PLAN, unrecoverableReason } from './gaps.ts';
 import { insertStatements, rowValues } from './insert.ts';
 import { PHASE2_TABLE_NAMES, type Phase2Rows, type Phase2Table } from './rows.ts';
@@ -56,6 +56,14 @@ export interface LoadResult {
 }
 
 const path = (w: Warehouse, table: string) => `\`${w.project}.${table}\``;
+
+/** Leagues are pure functions of their scale: re-loads share one per scale. */
+const leagues = new Map<number, League>();
+function leagueOf(scale: number): League {
+  let league = leagues.get(scale);
+  if (!league) leagues.set(scale, (league = buildLeague({ scale })));
+  return league;
+}
 const SEED_INFO = 'nba_reference.seed_info';
 
 function phase2Def(table: string): { def: TableDef; short: Phase2Table } {
@@ -170,8 +178,8 @@ export async function reloadPhase2Dates(
   w: Warehouse, table: string, dates: string[], opts: { scale?: number } = {},
 ): Promise<LoadResult[]> {
   const { def, short } = phase2Def(table);
-  const scale = opts.scale ?? (await seedInfo(w))?.scale ?? 1;
-  const league = buildLeague({ scale });
+  const scale = checkScale(opts.scale ?? (await seedInfo(w))?.scale ?? 1);
+  const league = leagueOf(scale);
   const out: LoadResult[] = [];
   for (const date of dates) {
     const gap = gapFor(short, date);

@@ -39,11 +39,13 @@ export function dependencyPlan(rows: DependencyErrorRow[], loadFailed: Set<strin
 export function missingTableRows(rows: DependencyErrorRow[], loadFailed: Set<string>): Row[] {
   const byTable = new Map<string, string[]>();
   for (const r of rows) for (const t of r.missing_dependencies ?? []) byTable.set(t, [...(byTable.get(t) ?? []), r.data_date]);
-  return [...byTable].sort().map(([t, ds]) => {
+  // Phase 2 tables first: loading them is the fix; the others are what their gaps caused downstream.
+  const order = (t: string) => (t.startsWith('nba_raw.') ? 0 : t.startsWith('nba_analytics.') ? 1 : 2);
+  return [...byTable].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b)).map(([t, ds]) => {
     const dates = [...new Set(ds)].sort();
     const gone = dates.filter((d) => loadFailed.has(`${t}|${d}`));
     return {
-      missing_table: t,
+      missing_table: t.split('.').pop()!,
       fix_job: t.startsWith('nba_raw.') ? rawJob(t) : JOBS.find((j) => j.output.name === t)?.job ?? '?',
       dates: formatRanges(dates),
       source_has_nothing: gone.length ? formatRanges(gone) : '',

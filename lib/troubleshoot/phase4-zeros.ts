@@ -1,28 +1,21 @@
 /**
- * "Phase 4 has 0 records for some dates": each such date is either bootstrap
- * (the first 7 days of a season: 0 records is correct) or a real gap, and the
- * run history says why.
+ * "Phase 4 has 0 records for some dates": each such game date is bootstrap
+ * (the first 7 days of a season: 0 records is correct), outside the backfilled
+ * per-season ranges (play-in and playoffs: never run), or a real gap — and for
+ * a gap, the run history says why.
  */
-import { SEASONS, formatRanges, isBootstrap, seasonOfDate } from '../seasons/calendar.ts';
+import { SEASONS, isBootstrap, seasonOfDate } from '../seasons/calendar.ts';
+import type { DateRange } from '../notebook/flags.ts';
 import type { Row } from '../warehouse/types.ts';
 import type { LatestAttempt } from '../calendar-view/states.ts';
 import { gapReason } from '../final/gaps.ts';
+import { inRanges } from '../final/ranges.ts';
 
-export interface ZeroRow { game_date: string; table_name: string; records: number }
+export interface ZeroRow { game_date: string; game_date_number: number; table_name: string; records: number }
 
-export interface ZeroVerdict extends Row {
-  game_date: string;
-  verdict: 'bootstrap (expected)' | 'GAP';
-  tables: string;
-  why: string;
-}
+export type ZeroKind = 'bootstrap (expected)' | 'postseason (not backfilled)' | 'GAP';
 
-/** The zero rows as the screen shows them: one line per date, its tables ('all 5' when every one). */
-export function zerosByDate(rows: ZeroRow[], allTables: number): Row[] {
-  const by = new Map<string, string[]>();
-  for (const r of rows) by.set(r.game_date, [...(by.get(r.game_date) ?? []), r.table_name]);
-  return [...by].map(([game_date, t]) => ({ game_date, tables_with_0_records: t.length === allTables ? `all ${t.length}` : t.join(', ') }));
-}
+export interface ZeroVerdict { game_date: string; game_date_number: number; verdict: ZeroKind; tables: string; why: string }
 
 /** The original's list: "Oct 19-25 (2021), Oct 18-24 (2022), …", from the season calendar. */
 export function bootstrapWindows(): string {
@@ -31,38 +24,76 @@ export function bootstrapWindows(): string {
   return SEASONS.map((s) => `${md(s.start)}-${end(s)} (${s.year})`).join(', ');
 }
 
+function tablesText(tables: string[], all: number): string {
+  return tables.length === all ? `all ${all}` : tables.join(', ');
+}
+
+/** One line per run of consecutive game dates with the same tables at 0: what the screen shows for T2.1. */
+export function zeroRuns(rows: ZeroRow[], allTables: number): Row[] {
+  const byDate = new Map<string, { n: number; tables: string[] }>();
+  for (const r of rows) {
+    const d = byDate.get(r.game_date) ?? { n: r.game_date_number, tables: [] };
+    d.tables.push(r.table_name);
+    byDate.set(r.game_date, d);
+  }
+  return runs([...byDate].map(([date, d]) => ({ date, n: d.n, key: tablesText(d.tables, allTables) })))
+    .map((r) => ({ from: r.from, through: r.to, game_dates: r.count, tables_with_0_records: r.key }));
+}
+
 /**
  * One verdict per date. `latest(table, date)` is the latest attempt of the
- * table's processor; a date is a gap when any table's zero is not bootstrap.
+ * table's processor; `backfilled` are the per-season ranges the backfill covered.
  */
-export function zeroVerdicts(rows: ZeroRow[], latest: (table: string, date: string) => LatestAttempt | undefined, allTables: number): ZeroVerdict[] {
-  const byDate = new Map<string, string[]>();
-  for (const r of rows) byDate.set(r.game_date, [...(byDate.get(r.game_date) ?? []), r.table_name]);
-  return [...byDate].map(([date, tables]) => {
-    const which = tables.length === allTables ? `all ${allTables}` : tables.join(', ');
+export function zeroVerdicts(
+  rows: ZeroRow[], latest: (table: string, date: string) => LatestAttempt | undefined,
+  backfilled: readonly DateRange[], allTables: number,
+): ZeroVerdict[] {
+  const byDate = new Map<string, { n: number; tables: string[] }>();
+  for (const r of rows) {
+    const d = byDate.get(r.game_date) ?? { n: r.game_date_number, tables: [] };
+    d.tables.push(r.table_name);
+    byDate.set(r.game_date, d);
+  }
+  return [...byDate].map(([date, { n, tables }]) => {
+    const base = { game_date: date, game_date_number: n, tables: tablesText(tables, allTables) };
     if (isBootstrap(date)) {
       const s = seasonOfDate(date)!;
-      return { game_date: date, verdict: 'bootstrap (expected)', tables: which, why: `day ${dayOf(s.start, date)} of 7 of ${s.id}: too little history` };
+      return { ...base, verdict: 'bootstrap (expected)', why: `first 7 days of ${s.id} (${s.start}..${s.bootstrapEnd}): too little history` };
     }
+    if (!inRanges(date, backfilled)) return { ...base, verdict: 'postseason (not backfilled)', why: 'outside the per-season ranges the backfill ran' };
     const reasons = new Map<string, string[]>();
     for (const t of tables) {
       const key = gapReason(latest(t, date)).key;
       reasons.set(key, [...(reasons.get(key) ?? []), t]);
     }
     const why = [...reasons].map(([k, ts]) => (reasons.size === 1 ? k : `${ts.join(', ')}: ${k}`)).join('; ');
-    return { game_date: date, verdict: 'GAP', tables: which, why };
+    return { ...base, verdict: 'GAP', why };
   });
 }
 
-function dayOf(start: string, date: string): number {
-  return Math.round((Date.parse(date) - Date.parse(start)) / 86_400_000) + 1;
+/** Consecutive game dates with the same verdict and reason as one row. */
+export function verdictRuns(v: ZeroVerdict[]): Row[] {
+  return runs(v.map((x) => ({ date: x.game_date, n: x.game_date_number, key: `${x.verdict}\u0000${x.tables}\u0000${x.why}` }))).map((r) => {
+    const [verdict, tables, why] = r.key.split('\u0000');
+    return { dates: r.from === r.to ? r.from : `${r.from}..${r.to} (${r.count})`, verdict, tables, why };
+  });
 }
 
 export function verdictSummary(v: ZeroVerdict[]): string[] {
-  const boot = v.filter((x) => x.verdict !== 'GAP').map((x) => x.game_date);
-  const gaps = v.filter((x) => x.verdict === 'GAP').map((x) => x.game_date);
+  const n = (k: ZeroKind) => v.filter((x) => x.verdict === k).length;
   return [
-    `${boot.length} date(s) are bootstrap — 0 records is correct behaviour${boot.length ? `: ${formatRanges(boot)}` : ''}`,
-    gaps.length ? `${gaps.length} date(s) are real gaps: ${formatRanges(gaps)}` : 'no real gaps',
+    `${n('bootstrap (expected)')} bootstrap date(s): 0 records is correct behaviour`,
+    `${n('postseason (not backfilled)')} postseason date(s): outside the per-season ranges, never backfilled`,
+    n('GAP') ? `${n('GAP')} date(s) are real gaps` : 'no real gaps',
   ];
+}
+
+function runs(items: { date: string; n: number; key: string }[]): { from: string; to: string; count: number; key: string }[] {
+  const out: { from: string; to: string; count: number; key: string; last: number }[] = [];
+  for (const it of items) {
+    const run = out[out.length - 1];
+    if (run && run.key === it.key && it.n === run.last + 1) { run.to = it.date; run.count++; run.last = it.n; }
+    else out.push({ from: it.date, to: it.date, count: 1, key: it.key, last: it.n });
+  }
+  return out.map(({ last: _last, ...r }) => r);
 }

@@ -29,7 +29,10 @@ ORDER BY data_date DESC, processor_name`,
   };
 }
 
-/** Game dates on which a Phase 4 table has 0 records (one row per date and table). */
+/**
+ * Game dates on which a Phase 4 table has 0 records (one row per date and
+ * table); `game_date_number` numbers the game dates so runs can be grouped.
+ */
 export function phase4Zeros(ctx: StepContext): Query {
   const counts = PHASE4_TABLES.map(([name, ds, col]) => `  SELECT '${name}' AS table_name, ${col} AS d, COUNT(*) AS n
   FROM ${table(ctx.project, `${ds}.${name}`)}
@@ -38,14 +41,17 @@ export function phase4Zeros(ctx: StepContext): Query {
   const names = PHASE4_TABLES.map(([name], i) => `SELECT '${name}'${i === 0 ? ' AS table_name' : ''}`).join(' UNION ALL ');
   return {
     sql: `WITH games AS (
-  SELECT DISTINCT game_date
-  FROM ${table(ctx.project, 'nba_raw.nbac_schedule')}
-  WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date
+  SELECT game_date, ROW_NUMBER() OVER (ORDER BY game_date) AS game_date_number
+  FROM (
+    SELECT DISTINCT game_date
+    FROM ${table(ctx.project, 'nba_raw.nbac_schedule')}
+    WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date
+  )
 ),
 records AS (
 ${counts}
 )
-SELECT g.game_date, t.table_name, COALESCE(r.n, 0) as records
+SELECT g.game_date, g.game_date_number, t.table_name, COALESCE(r.n, 0) as records
 FROM games g
 CROSS JOIN (${names}) t
 LEFT JOIN records r ON r.table_name = t.table_name AND r.d = g.game_date

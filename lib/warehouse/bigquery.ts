@@ -111,7 +111,22 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
     }
   }
 
+  /**
+   * Mutating statements from this process run one at a time. BigQuery allows two
+   * concurrent mutating DML statements per table (then queues 20); the five
+   * parallel Phase 3 jobs all write the run history, so without this they would
+   * queue on BigQuery's side and time out. One in flight per process keeps two
+   * terminals running backfills (as the original runbook does) within the limit.
+   */
   async execute(sql: string, params?: Params, opts: QueryOptions = {}): Promise<{ affectedRows: number | null }> {
+    const turn = this.writes.then(() => this.executeNow(sql, params, opts));
+    this.writes = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private async executeNow(sql: string, params?: Params, opts: QueryOptions = {}): Promise<{ affectedRows: number | null }> {
     const call = this.call(opts, true);
     const config = this.jobConfig(sql, params, call);
     try {

@@ -153,7 +153,11 @@ export class DuckDBWarehouse implements Warehouse {
     if (this.opening) return this.opening;
     this.opening = (async () => {
       const file = this.opts.file;
-      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      if (file !== ':memory:') {
+        try { fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true }); } catch (e) {
+          throw new WarehouseError('UNWRITABLE', `cannot create the warehouse folder for ${file}: ${(e as Error).message}`, { cause: e });
+        }
+      }
       const deadline = Date.now() + (this.opts.busyTimeoutMs ?? 120_000);
       let told = 0;
       for (;;) {
