@@ -9,12 +9,13 @@ import type { TestProject } from 'vitest/node';
 import { DuckDBWarehouse } from '../../lib/warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../../lib/warehouse/open.ts';
 import { seedWarehouse } from '../../lib/seed/load.ts';
+import { ensureJobTables } from '../../lib/jobs/registry.ts';
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-tests-'));
   const file = path.join(dir, 'template.duckdb');
   const w = new DuckDBWarehouse({ file, project: 'nba-props-platform' });
-  await w.hold(async () => { await ensureBaseSchema(w); await seedWarehouse(w); });
+  await w.hold(async () => { await ensureBaseSchema(w); await seedWarehouse(w); await ensureJobTables(w); });
   await w.close();
   project.provide('seededTemplate', file);
   return () => fs.rmSync(dir, { recursive: true, force: true });
