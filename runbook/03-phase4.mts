@@ -27,6 +27,7 @@ const PHASE = 'phase_4_precompute';
  * 3.1.4 daily cache, 3.1.5 ML feature store). The first 7 days of a season are
  * recorded as skipped (bootstrap). Each job reads the previous one's output
  * date by date: a date missing upstream fails with DependencyError.
+ * @title Run Phase 4 Processors (Sequential - One at a Time)
  */
 const runInOrder = PHASE4_JOBS.map((job, k) => actionStep<void, RunSummary>({
   id: `3.1.${k + 1}`, title: `Run ${job.job}`,
@@ -109,7 +110,7 @@ export const runbook: RunbookDef = {
   async flow(nb) {
     let confirmedAt: string | undefined;
     const accepted = new Set<string>();
-    for (const step of runInOrder) {
+    for (const [k, step] of runInOrder.entries()) {
       // One confirmation starts the sequence; the operator is not asked again for each job.
       const summary = await nb.action(step, undefined, { confirmedAt });
       if (!summary) continue;
@@ -117,7 +118,7 @@ export const runbook: RunbookDef = {
       // Dates already accepted as failed upstream fail here too; ask only about new ones.
       const fresh = failedDates(summary).filter((d) => !accepted.has(d));
       if (!fresh.length) continue;
-      const answer = await nb.gate(jobFailed, summary);
+      const answer = await nb.gate(jobFailed, summary, { resumeAt: runInOrder[k + 1]?.id ?? validation.id });
       if (answer === 'rerun') await nb.action(rerunJob, summary);
       else for (const d of fresh) accepted.add(d);
     }

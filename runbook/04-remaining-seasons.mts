@@ -49,6 +49,7 @@ export const runbook: RunbookDef = {
   script: '04-remaining-seasons',
   title: 'Step 4: Repeat for Remaining Seasons',
   defaultRange: (asOf) => ({ start: SEASONS[0].start, end: asOf }),
+  resume: 'history',
   options: [{ name: 'seasons', kind: 'string', valueName: 'S1,S2', help: `seasons to run, oldest first (default: every season not complete; ${SEASONS.map((s) => s.id).join(', ')})` }],
   steps: [status, phase3Done, phase3Gate],
   async flow(nb, flags) {

@@ -46,11 +46,13 @@ export function parseDateList(value: string): string[] {
   return [...new Set(parts)].sort();
 }
 
+/** One line per job, aligned, so `--list | grep precompute` reads like the original. */
 export function listJobs(out: Output): void {
-  out.table(['job', 'phase', 'processor_name', 'output_table', 'runs'], JOBS.map((j) => ({
-    job: j.job, phase: j.phase, processor_name: j.processorName, output_table: j.output.name,
-    runs: j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any',
-  })));
+  const rows = JOBS.map((j) => [j.job, j.processorName, j.output.name,
+    j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any']);
+  const widths = [0, 1, 2].map((k) => Math.max(...rows.map((r) => r[k].length)));
+  out.line(`${'job'.padEnd(widths[0])}  ${'processor_name'.padEnd(widths[1])}  ${'output_table'.padEnd(widths[2])}  runs`);
+  for (const r of rows) out.line(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
 }
 
 export async function backfillMain(argv: string[]): Promise<number> {

@@ -27,6 +27,8 @@ export interface RunbookDef {
   steps: Step[];
   /** Flags of this script alone, beside the common ones. */
   options?: OptionSpec[];
+  /** 'history': the script works out where to resume by itself (Step 4), so resuming is re-running it. */
+  resume?: 'from-step' | 'history';
   /** Lines printed under the title (the original's notes at the head of a step). */
   intro?(ctx: StepContext): string[];
   /** A positional argument (a subcommand), checked before anything is opened; flow receives it. */
@@ -100,13 +102,31 @@ export class Notebook {
     await def.flow(child, {}, []);
   }
 
-  /** --from: steps before the named one are skipped, in declaration order. */
+  /**
+   * --from: gates and data-changing steps before the named one are skipped, in
+   * flow order. Read-only steps before it still run: they are cheap, and a later
+   * step (a gate's evidence, a repair's list of dates) needs what they found.
+   */
   private shouldRun(step: Step): boolean {
     if (!this.reached && (step.id === this.opts.from || step.id.startsWith(`${this.opts.from}.`))) this.reached = true;
     if (this.ctx.signal.aborted) throw new Interrupted(step.id);
     this.current = step.id;
-    return this.reached;
+    this.resumeFrom(null);
+    return this.reached || step.kind === 'sql' || step.kind === 'check';
   }
+
+  private _resumeAt: string | null = null;
+
+  /**
+   * Where a stop here should resume, when that is not the current step (a gate
+   * after a Phase 4 job resumes at the next job). Cleared at every step.
+   */
+  resumeFrom(id: string | null): void {
+    this._resumeAt = id;
+    this.parent?.resumeFrom(id);
+  }
+
+  get resumePoint(): string | null { return this._resumeAt ?? this._current; }
 
   private skip(step: Step, why: string): null {
     this.out.note(`   skipped ${step.id} ${step.title} (${why})`);
@@ -216,8 +236,9 @@ export class Notebook {
    * recommendation and why, then takes the answer from --answer, --yes or the
    * operator. Returns the chosen value; a 'stop' choice ends the script (exit 3).
    */
-  async gate<E>(step: GateStep<E>, evidence: E): Promise<string | null> {
+  async gate<E>(step: GateStep<E>, evidence: E, o: { resumeAt?: string } = {}): Promise<string | null> {
     if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    if (o.resumeAt) this.resumeFrom(o.resumeAt);
     this.out.step(step.id, step.title);
     const rows = step.evidence(evidence);
     this.out.table(Object.keys(rows[0] ?? {}), rows);
@@ -302,14 +323,14 @@ function printPlan(def: RunbookDef, ctx: StepContext, out: Output, json: JsonSte
 }
 
 /** The command that picks up where this run stopped. */
-export function resumeCommand(script: string, argv: string[], stepId: string): string {
+export function resumeCommand(script: string, argv: string[], stepId: string | null): string {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--from') { i++; continue; }
     if (argv[i].startsWith('--from=')) continue;
     kept.push(argv[i]);
   }
-  return `./runbook/${script}.mts ${[...kept, '--from', stepId].join(' ')}`.replace(/\s+/g, ' ');
+  return `./runbook/${script}.mts ${[...kept, ...(stepId ? ['--from', stepId] : [])].join(' ')}`.replace(/\s+/g, ' ').trim();
 }
 
 /** The one error boundary of a script: parse, prepare, run the flow, report, exit code. */
@@ -378,15 +399,16 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
     out.line();
     out.ok(`${def.title}: done. Journal: ${opts.journal}`);
   } catch (e) {
-    code = reportFailure(e, out, stderr, def, argv, nb?.current ?? null);
+    code = reportFailure(e, out, stderr, def, argv, nb?.resumePoint ?? null);
   } finally {
     process.off('SIGINT', onSigint);
     if (!io.warehouse) await w?.close().catch(() => undefined);
   }
   json.steps = nb?.steps ?? [];
   json.gates = nb?.gates ?? [];
-  const stoppedAt = code === EXIT.done ? null : nb?.current ?? null;
-  if (nb) journal.write({ event: 'end', script: def.script, exitCode: code, stoppedAt, resume: stoppedAt ? resumeCommand(def.script, argv, stoppedAt) : undefined, ms: Date.now() - t0 });
+  const stoppedAt = code === EXIT.done ? null : nb?.resumePoint ?? null;
+  const resume = stoppedAt ? resumeCommand(def.script, argv, def.resume === 'history' ? null : stoppedAt) : undefined;
+  if (nb) journal.write({ event: 'end', script: def.script, exitCode: code, stoppedAt, resume, ms: Date.now() - t0 });
   return emitJson(code);
 }
 
@@ -398,7 +420,7 @@ async function requireGames(w: Warehouse, opts: CommonOptions): Promise<void> {
 }
 
 function reportFailure(e: unknown, out: Output, stderr: NodeJS.WritableStream, def: RunbookDef, argv: string[], at: string | null): number {
-  const resume = at ? `\n  resume with: ${resumeCommand(def.script, argv, at)}` : '';
+  const resume = at ? `\n  resume with: ${resumeCommand(def.script, argv, def.resume === 'history' ? null : at)}` : '';
   if (e instanceof UsageError) { stderr.write(`error: ${e.message}\n`); return e.exitCode; }
   if (e instanceof GateStop || e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
   if (e instanceof Interrupted) { out.warn(`interrupted at step ${e.stepId ?? at ?? '?'}${resume}`); return e.exitCode; }

@@ -1,8 +1,17 @@
 /**
- * The original's Expected Outcomes rows, as Step 5 keeps them to check
- * against the data (lib/final/outcomes.ts). Read at render time and only if
- * that module imports: the section falls back to the job list otherwise.
+ * Expected Outcomes: the original's rows as Step 5 keeps them to check against
+ * the data (lib/final/outcomes.ts), read at render time and only if that module
+ * imports; otherwise rendered from the job list. Either way with what each
+ * table should hold as a rule, since the counts need the warehouse.
  */
+import { SEASONS } from '../seasons/calendar.ts';
+import { QUALITY_POLICY } from '../gates/quality.ts';
+import { allSteps, stepLink, type Section } from './context.ts';
+import type { JobInfo } from './jobs.ts';
+import { code, table, text } from './md.ts';
+import type { LoadedScript } from './scripts.ts';
+import type { Block } from './steps.ts';
+
 export interface OriginalOutcome { phase: string; table: string; original: string; notes: string }
 
 export async function loadOriginalOutcomes(): Promise<OriginalOutcome[] | null> {
@@ -13,3 +22,35 @@ export async function loadOriginalOutcomes(): Promise<OriginalOutcome[] | null> 
     return null;
   }
 }
+
+/** What each job's table should hold, as a rule: the counts need the warehouse. */
+function dataRule(j: JobInfo | undefined): string {
+  if (!j) return '';
+  if (j.phase === 'phase_4_precompute') return `game dates minus the bootstrap days (7 per season, ${SEASONS.length * 7} in all)`;
+  return j.scopeTable ? `game dates with rows in ${code(j.scopeTable)}` : 'every final game date';
+}
+
+export function outcomesSection(scripts: LoadedScript[], jobs: readonly JobInfo[], original: readonly OriginalOutcome[] | null | undefined): Section {
+  const blocks: Block[] = [['After successful backfill:']];
+  const jobOf = (t: string) => jobs.find((j) => j.table.split('.').pop() === t);
+  const checker = allSteps(scripts).find((st) => /expected outcomes/i.test(st.title));
+  if (original?.length) {
+    blocks.push([`The original's figures are approximate; what each table should hold follows from the schedule, so the counts need the warehouse${checker ? `: ${stepLink(checker)} checks every row against the data` : ''}.`]);
+    blocks.push(table(['Phase', 'Table', 'Expected Dates (original)', 'Notes', 'From the data'],
+      original.map((o) => [text(o.phase), text(o.table), text(o.original), text(o.notes), dataRule(jobOf(o.table))])));
+  } else {
+    blocks.push([`> Rendered from the job list and the calendar (no script provides the original's rows): the counts need the warehouse${checker ? `, and ${stepLink(checker)} checks them` : ''}.`]);
+    blocks.push(table(['Phase', 'Table', 'Expected Dates', 'Notes'], jobs.map((j) => {
+      const [phase, note] = j.phase === 'phase_4_precompute' ? ['Phase 4', 'Minus bootstrap periods']
+        : j.scopeTable ? ['Phase 3', j.scopeTable.includes('odds') ? 'Limited by odds data' : `Limited by ${code(j.scopeTable)}`] : ['Phase 3', 'All game dates'];
+      return [phase, j.table.split('.').pop()!, dataRule(j), note];
+    })));
+  }
+  const { afterWeek, goodPct } = QUALITY_POLICY;
+  blocks.push(['**Quality expectations:**'], [
+    `- First ${afterWeek} weeks of each season: degraded quality (limited history); shown, not judged.`,
+    `- After week ${afterWeek}: ${goodPct}%+ should be "Good" quality (${code('completeness_pct >= 90')}).`,
+  ]);
+  return { title: 'Expected Outcomes', blocks };
+}
+

@@ -25,8 +25,6 @@ export interface LoadedScript {
   /** Relative to the repository, for messages: 'runbook/02-phase3.mts'. */
   file: string;
   def: RunbookDef;
-  /** Everything else the module exports (e.g. 05's expected outcomes). */
-  exports: Record<string, unknown>;
   docs: ScriptDocs;
   steps: DocumentedStep[];
 }
@@ -75,7 +73,7 @@ export async function loadScripts(dir: string, root = process.cwd()): Promise<Lo
       continue;
     }
     if (!('runbook' in mod)) continue; // a helper module beside the scripts, not a section
-    const { runbook: def, ...exports } = mod;
+    const def = mod.runbook;
     if (!isRunbookDef(def)) { problems.push(`${file}: exports \`runbook\` but it is not a RunbookDef (script, title, steps)`); continue; }
     if (!docs.prose) problems.push(`${file}: no top doc comment starting with a \`# \` heading line (the section prose)`);
     const steps: DocumentedStep[] = [];
@@ -87,7 +85,7 @@ export async function loadScripts(dir: string, root = process.cwd()): Promise<Lo
       else if (found || group) problems.push(`${file}:${(found ?? group)!.line}: step ${step.id} (${step.title}) has no doc comment: add /** … */ above \`const ${(found ?? group)!.variable}\``);
       else problems.push(`${file}: step ${step.id} (${step.title}) has no doc comment: declare it as a constant (made by sqlStep/checkStep/actionStep/gateStep with id '${step.id}') with a /** … */ comment`);
     }
-    loaded.push({ name, file, def, exports, docs, steps });
+    loaded.push({ name, file, def, docs, steps });
   }
   if (problems.length) throw new RenderProblems(problems);
   return loaded;

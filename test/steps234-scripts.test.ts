@@ -1,0 +1,119 @@
+/** Steps 2, 3 and 4, and run_backfill.sh, run as a user would (child processes on a seeded copy). */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { backfill, fileDigest, sandbox, script } from './support/scripts.ts';
+import { latestStates, withWarehouse } from './support/inspect.ts';
+
+const DOC = ['--answer', '2.4.1=document:team box scores missing at the source'];
+
+describe('run_backfill.sh, the original command line', () => {
+  it('--list shows every job with its processor, table and how it runs', () => {
+    const r = backfill(['--list'], sandbox({ seeded: false }));
+    expect(r.code).toBe(0);
+    for (const line of ['analytics/player_game_summary', 'PlayerGameSummaryProcessor', 'precompute/ml_feature_store', 'nba_predictions.ml_feature_store']) expect(r.stdout).toContain(line);
+    expect(r.stdout.split('\n').filter((l) => l.includes('precompute/')).map((l) => l.trim().split(/\s+/).at(-1))).toEqual(['1st', '2nd', '3rd', '4th', '5th']);
+  });
+
+  it('--dry-run says what would run and writes nothing', () => {
+    const sb = sandbox();
+    const before = fileDigest(sb.warehouse);
+    const r = backfill(['analytics/player_game_summary', '--start-date=2021-10-19', '--end-date=2022-04-10', '--dry-run'], sb);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/would process 166 game date\(s\)/);
+    expect(fileDigest(sb.warehouse)).toBe(before);
+  });
+
+  it('--dates processes exactly those dates, and a date without games is skipped, not failed', async () => {
+    const sb = sandbox();
+    const r = backfill(['analytics/player_game_summary', '--dates=2021-11-03,2021-11-04,2021-12-24'], sb);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 succeeded, 0 failed, 1 skipped/);
+    const states = await latestStates(sb.warehouse, 'PlayerGameSummaryProcessor');
+    expect(states.map((s) => [s.data_date, s.status, s.skip_reason])).toEqual([
+      ['2021-11-03', 'success', null], ['2021-11-04', 'success', null], ['2021-12-24', 'skipped', 'no_games'],
+    ]);
+  });
+
+  it('records a missing upstream as DependencyError with the missing tables', async () => {
+    const sb = sandbox();
+    const r = backfill(['analytics/team_offense_game_summary', '--start-date=2021-10-19', '--end-date=2022-04-10'], sb);
+    expect(r.code).toBe(1);
+    const failed = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT errors, missing_dependencies FROM \`nba-props-platform.nba_reference.processor_run_history\` WHERE status = 'failed'`)).rows);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) {
+      expect(String(f.errors)).toContain('DependencyError');
+      expect(f.missing_dependencies).toEqual(['nba_raw.nbac_team_boxscore']);
+    }
+    expect(r.stdout).toContain('re-run only these: ./bin/run_backfill.sh analytics/team_offense_game_summary --dates=');
+  });
+});
+
+describe('02-phase3 as a user runs it', () => {
+  it('--yes runs the five in parallel, validates, and stops at the failures gate with its reason', () => {
+    const sb = sandbox();
+    const r = script('02-phase3', ['--season', '2021-22', '--yes'], sb);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('Note: the first 7 days (2021-10-19..2021-10-25) will have Phase 4 skip due to bootstrap.');
+    expect(r.stdout).toMatch(/analytics\/player_game_summary\s+\|\s+166 \|\s+0 \|/);
+    expect(r.stdout).toMatch(/upcoming_player_ga\S*\s+\|\s+0 \|\s+0 \| game dates with props lines \| met/);
+    expect(r.stdout).toMatch(/Recommendation: Fix Phase 2 first/);
+    expect(r.stdout).toContain('resume with: ./runbook/02-phase3.mts --season 2021-22 --yes --from 2.4.1');
+  });
+
+  it('--json with answers: one document, the original column names, and a second run changes nothing', async () => {
+    const sb = sandbox();
+    const r = script('02-phase3', ['--season', '2021-22', '--yes', '--json', ...DOC], sb);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const v = doc.steps.find((s: { id: string }) => s.id === '2.3');
+    expect(Object.keys(v.rows[0])).toEqual(['table_name', 'dates', 'earliest', 'latest']);
+    expect(v.rows.find((x: { table_name: string }) => x.table_name === 'player_game_summary')).toEqual({ table_name: 'player_game_summary', dates: 166, earliest: '2021-10-19', latest: '2022-04-10' });
+    expect(doc.gates.map((g: { id: string; answer: string }) => `${g.id}=${g.answer}`)).toEqual(['2.1.1=run', '2.4.1=document']);
+    const before = await latestStates(sb.warehouse);
+    const again = script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb);
+    expect(again.code).toBe(0);
+    expect(await latestStates(sb.warehouse)).toEqual(before);
+  });
+
+  it('--dry-run lists the five commands and the queries, writing nothing', () => {
+    const sb = sandbox();
+    const before = fileDigest(sb.warehouse);
+    const r = script('02-phase3', ['--season', '2022-23', '--dry-run'], sb);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('./bin/run_backfill.sh analytics/upcoming_player_game_context --start-date=2022-10-18 --end-date=2023-04-09 --dry-run');
+    expect(r.stdout).toContain("COUNTIF(status = 'success') as success");
+    expect(fileDigest(sb.warehouse)).toBe(before);
+    expect(fs.existsSync(sb.journal)).toBe(false);
+  });
+});
+
+describe('03-phase4 and 04-remaining-seasons', () => {
+  it('03 runs the five strictly in order, shows bootstrap as expected, and passes the quality gate', async () => {
+    const sb = sandbox();
+    expect(script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb).code).toBe(0);
+    const r = script('03-phase4', ['--season', '2021-22', '--yes', '--answer', '3.4.1=document:upstream gaps'], sb);
+    expect(r.code, r.stdout.slice(-2000)).toBe(0);
+    const order = [...r.stdout.matchAll(/── 3\.1\.(\d) Run (precompute\/\w+)/g)].map((m) => m[2]);
+    expect(order).toEqual(['precompute/team_defense_zone_analysis', 'precompute/player_shot_zone_analysis', 'precompute/player_composite_factors', 'precompute/player_daily_cache', 'precompute/ml_feature_store']);
+    expect(r.stdout).toMatch(/Recommendation: Continue — \d+(\.\d)?% Good after week 3/);
+    const boot = (await latestStates(sb.warehouse, 'PlayerShotZoneAnalysisProcessor')).filter((s) => s.skip_reason === 'bootstrap').map((s) => s.data_date);
+    expect(boot).toEqual(['2021-10-19', '2021-10-20', '2021-10-21', '2021-10-22', '2021-10-23', '2021-10-24', '2021-10-25'].filter((d) => boot.includes(d)));
+    expect(boot.length).toBeGreaterThan(3);
+  });
+
+  it('04 resumes where an interrupted run stopped, reading the run history', () => {
+    const sb = sandbox();
+    const answers = ['--yes', ...DOC, '--answer', '3.4.1=document:upstream gaps', '--answer', '4.2.1=proceed'];
+    // A first run that covers only Phase 3 of 2024-25 (as if it had been interrupted there).
+    expect(script('02-phase3', ['--season', '2024-25', '--yes', '--answer', '2.4.1=document:gaps'], sb).code).toBe(0);
+    const r = script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
+    expect(r.code, r.stdout.slice(-1500)).toBe(0);
+    expect(r.stdout).toMatch(/\| 2024-25 \| 2024-10-22 \| 2024-11-29 \|\s+\d+ \| done\s+\| not started \| phase 4 \|/);
+    expect(r.stdout).not.toContain('Step 2: Phase 3 Backfill — 2024-25');
+    expect(r.stdout).toContain('Step 3: Phase 4 Backfill — 2024-25');
+    // Run again: everything is done, nothing runs.
+    const again = script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('2024-25: Phase 3 and Phase 4 done — skipped');
+  });
+});
