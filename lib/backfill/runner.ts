@@ -139,13 +139,13 @@ function dataChecks(project: string, job: RunnableJob): Statement[] {
   const { keys, dateColumn } = job.output;
   return [
     {
+      sql: `SELECT ERROR(CONCAT('data check failed: NULL key in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
+FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')}) LIMIT 1`,
+    },
+    {
       sql: `SELECT ERROR(CONCAT('data check failed: duplicate ${keys.join(', ')} in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
 FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates)
 GROUP BY ${dateColumn}, ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT 1`,
-    },
-    {
-      sql: `SELECT ERROR(CONCAT('data check failed: NULL key in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
-FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')}) LIMIT 1`,
     },
     ...(job.rowsPerGame ? [{
       sql: `SELECT ERROR(CONCAT('data check failed: ${job.output.name} has ', CAST(COALESCE(o.n, 0) AS STRING), ' rows on ', CAST(s.d AS STRING), ', expected ', CAST(s.games * ${job.rowsPerGame} AS STRING), ' (${job.rowsPerGame} per final game)'))

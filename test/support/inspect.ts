@@ -10,14 +10,18 @@ export async function withWarehouse<T>(file: string, fn: (w: DuckDBWarehouse) =>
   try { return await w.hold(() => fn(w)); } finally { await w.close(); }
 }
 
-/** A checksum of a table's rows in key order, ignoring when they were written. */
+/**
+ * A checksum of a table's rows in key order, ignoring when they were written.
+ * Floats are compared to 12 significant digits: DuckDB sums doubles in parallel,
+ * so the last bits of a SUM may differ between two runs of the same data.
+ */
 export async function tableChecksum(file: string, table: string, keys: string[]): Promise<{ rows: number; sha: string }> {
   return withWarehouse(file, async (w) => {
     const r = await w.query(`SELECT * FROM \`${PROJECT}.${table}\` ORDER BY ${keys.join(', ')}`);
     const h = createHash('sha256');
     for (const row of r.rows) {
       const { processed_at: _ignored, ...rest } = row as Row;
-      h.update(JSON.stringify(rest));
+      h.update(JSON.stringify(rest, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)));
     }
     return { rows: r.rows.length, sha: h.digest('hex') };
   });

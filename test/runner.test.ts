@@ -1,0 +1,110 @@
+/** The runner on a small in-memory warehouse, with jobs made for the test. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
+import { ensureBaseSchema } from '../lib/warehouse/open.ts';
+import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
+import { p } from '../lib/warehouse/params.ts';
+import { runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
+
+const project = 'nba-props-platform';
+const dates = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06', '2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11', '2021-11-12', '2021-11-13'];
+let w: DuckDBWarehouse;
+
+/** Two games a date; team box scores for every date but 11-03. */
+beforeEach(async () => {
+  w = new DuckDBWarehouse({ file: ':memory:', project });
+  await ensureBaseSchema(w);
+  for (const t of PHASE2_TABLES) await w.execute(createTableSql(t, project));
+  for (const [i, d] of dates.entries()) {
+    for (const g of [0, 1]) {
+      await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status, home_team_abbr, away_team_abbr) VALUES (@id, @d, 3, @h, @a)`,
+        { id: `g${i}-${g}`, d: p.date(d), h: g ? 'BOS' : 'LAL', a: g ? 'NYK' : 'GSW' });
+      if (d !== '2021-11-03') {
+        for (const team of g ? ['BOS', 'NYK'] : ['LAL', 'GSW']) {
+          await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_team_boxscore\` (game_id, game_date, team_abbr, points) VALUES (@id, @d, @t, 100)`, { id: `g${i}-${g}`, d: p.date(d), t: team });
+        }
+      }
+    }
+  }
+  await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_analytics.t\` (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`);
+});
+
+const teamJob = (select: string, extra: Partial<RunnableJob> = {}): RunnableJob => ({
+  job: 'analytics/t', processorName: 'TProcessor', phase: 'phase_3_analytics',
+  output: { name: 'nba_analytics.t', dateColumn: 'game_date', keys: ['game_id', 'team_abbr'] },
+  dependencies: [{ table: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date', lookbackDays: 0, required: true }],
+  insertSql: (pr) => `INSERT INTO \`${pr}.nba_analytics.t\` (game_id, team_abbr, game_date, points) ${select.replaceAll('$P', pr)}`,
+  ...extra,
+});
+const fromBox = 'SELECT game_id, team_abbr, game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)';
+const latest = async () => (await w.query(`SELECT data_date, status, errors FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY data_date ORDER BY attempt DESC) rn FROM \`${project}.nba_reference.processor_run_history\`) WHERE rn = 1 ORDER BY data_date`)).rows;
+
+describe('runner', () => {
+  it('fails a date without its upstream as DependencyError and runs every other date', async () => {
+    const s = await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30' });
+    expect(s.outcomes.filter((o) => o.status === 'failed')).toEqual([{ date: '2021-11-03', status: 'failed', reason: 'DependencyError', missing: ['nba_raw.nbac_team_boxscore'] }]);
+    expect(s.outcomes.filter((o) => o.status === 'success')).toHaveLength(dates.length - 1);
+    expect(s.records).toBe((dates.length - 1) * 4);
+  });
+
+  it('an anyOf group fails a date only when no member has data', async () => {
+    const job = teamJob(fromBox, { dependencies: [
+      { table: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date', lookbackDays: 0, required: false, anyOf: 'box' },
+      { table: 'nba_raw.bdl_player_boxscores', dateColumn: 'game_date', lookbackDays: 0, required: false, anyOf: 'box' },
+    ] });
+    await w.execute(`INSERT INTO \`${project}.nba_raw.bdl_player_boxscores\` (game_id, game_date, player_lookup) VALUES ('x', DATE '2021-11-03', 'a')`);
+    const s = await runBackfill(w, job, { dates: ['2021-11-03', '2021-11-04'] });
+    expect(s.failed).toBe(0);
+    await w.execute(`DELETE FROM \`${project}.nba_raw.bdl_player_boxscores\` WHERE TRUE`);
+    const s2 = await runBackfill(w, job, { dates: ['2021-11-03'] });
+    expect(s2.outcomes[0]).toMatchObject({ status: 'failed', missing: ['nba_raw.nbac_team_boxscore', 'nba_raw.bdl_player_boxscores'] });
+  });
+
+  it('data checks: duplicate keys fail the chunk with a clear error and commit nothing', async () => {
+    const dup = teamJob(`${fromBox} UNION ALL ${fromBox}`);
+    const s = await runBackfill(w, dup, { dates: ['2021-11-01', '2021-11-02'] });
+    expect(s.failed).toBe(2);
+    expect(s.outcomes[0].reason).toMatch(/data check failed: duplicate game_id, team_abbr in nba_analytics.t on 2021-11-0[12]/);
+    expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\``)).rows[0].n).toBe(0);
+    expect((await latest()).map((r) => r.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('data checks: a team table must hold two rows per final game', async () => {
+    const short = teamJob(`${fromBox} AND team_abbr != 'NYK'`, { rowsPerGame: 2 });
+    const s = await runBackfill(w, short, { dates: ['2021-11-01'] });
+    expect(s.outcomes[0].reason).toMatch(/has 3 rows on 2021-11-01, expected 4 \(2 per final game\)/);
+  });
+
+  it('data checks: NULL keys fail the date', async () => {
+    const nulls = teamJob("SELECT game_id, CAST(NULL AS STRING), game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)");
+    const s = await runBackfill(w, nulls, { dates: ['2021-11-01'] });
+    expect(s.outcomes[0].reason).toMatch(/NULL key/);
+  });
+
+  it('set-based statements do not grow with the number of dates; per-date ones do; results are identical', async () => {
+    const set = await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', chunks: 3 });
+    const after = (await w.query(`SELECT * FROM \`${project}.nba_analytics.t\` ORDER BY game_id, team_abbr`)).rows;
+    const per = await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', strategy: 'per-date' });
+    expect((await w.query(`SELECT * FROM \`${project}.nba_analytics.t\` ORDER BY game_id, team_abbr`)).rows).toEqual(after);
+    expect(set.statements).toBeLessThanOrEqual(3 * 2 + 2);
+    expect(per.statements).toBeGreaterThanOrEqual(2 * (dates.length - 1));
+  });
+
+  it('a re-run replaces rows instead of adding them, and the latest state is one success per date', async () => {
+    await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01', '2021-11-02'] });
+    await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01', '2021-11-02'] });
+    expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\``)).rows[0].n).toBe(8);
+    expect((await latest()).map((r) => r.status)).toEqual(['success', 'success']);
+    expect((await w.query(`SELECT MAX(attempt) AS a FROM \`${project}.nba_reference.processor_run_history\``)).rows[0].a).toBe(2);
+  });
+
+  it('bootstrap dates of a Phase 4 job are skipped with the reason, not processed', async () => {
+    for (const d of ['2021-10-19', '2021-10-25']) {
+      await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status) VALUES (@id, @d, 3)`, { id: `b${d}`, d: p.date(d) });
+    }
+    const s = await runBackfill(w, teamJob(fromBox, { phase: 'phase_4_precompute', dependencies: [] }), { dates: ['2021-10-19', '2021-10-25', '2021-11-01'] });
+    expect(s.outcomes.map((o) => [o.date, o.status, o.reason])).toEqual([
+      ['2021-10-19', 'skipped', 'bootstrap'], ['2021-10-25', 'skipped', 'bootstrap'], ['2021-11-01', 'success', undefined],
+    ]);
+  });
+});
