@@ -53,13 +53,13 @@ export interface GameResult {
   away: TeamResult;
 }
 
-export const COACHS_DECISION = "Coach's Decision";
-/** The league minimum to dress; below it, the shortest-term absentees play (hardship). */
+const COACHS_DECISION = "Coach's Decision";
+/** The league's minimum to dress (short of it, injured players dress: hardship) and its maximum. */
 const MIN_ACTIVE = 8;
 const MAX_ACTIVE = 13;
 /** Field-goal attempts per possession, and the usage-weighted mean of the players' three rates. */
 const FGA_PER_POSSESSION = 0.9;
-const ROSTER_THREE_RATE = 0.37;
+const ROSTER_THREE_RATE = 0.36;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 export const linePoints = (l: StatLine) => 2 * l.fg2m + 3 * l.fg3m + l.ftm;
@@ -69,7 +69,7 @@ export const linePoints = (l: StatLine) => 2 * l.fg2m + 3 * l.fg3m + l.ftm;
  * players at a bound are fixed there and the rest re-scaled, then remainders go
  * to the largest fractions.
  */
-export function allocate(weights: number[], total: number, lo: number, hi: number): number[] {
+function allocate(weights: number[], total: number, lo: number, hi: number): number[] {
   const n = weights.length;
   const fixed = new Array<number | null>(n).fill(null);
   let x: number[] = [];
@@ -203,7 +203,7 @@ export function playGame(game: ScheduledGame, copy: number, rosters: SeasonRoste
   for (const s of sides) project(s.active, s.gameNo, FGA_PER_POSSESSION * plan.pace * minutesScale, threeAdj);
 
   // The schedule's winner shoots better by about the margin picked above; draws
-  // that miss the winner, or land far from that margin, are drawn again.
+  // that miss the winner, land far from that margin or score implausibly are drawn again.
   const edge = target / 190;
   const window = ot > 0 ? 4 : 8;
   const winnerIsHome = game.homeWins;
@@ -211,8 +211,10 @@ export function playGame(game: ScheduledGame, copy: number, rosters: SeasonRoste
     if (attempt === 500) throw new Error(`box score: no consistent result for game ${game.id}`);
     shoot(rng, home.active, home.gameNo, fgaMean, threeAdj, winnerIsHome ? 1 + edge : 1 - edge);
     shoot(rng, away.active, away.gameNo, fgaMean, threeAdj, winnerIsHome ? 1 - edge : 1 + edge);
-    const margin = (sum(home.active, linePoints) - sum(away.active, linePoints)) * (winnerIsHome ? 1 : -1);
-    if (margin > 0 && Math.abs(margin - target) <= window) break;
+    const [h, a] = [sum(home.active, linePoints), sum(away.active, linePoints)];
+    const margin = (h - a) * (winnerIsHome ? 1 : -1);
+    const plausible = Math.min(h, a) >= 78 * minutesScale && Math.max(h, a) <= 155 * minutesScale;
+    if (margin > 0 && Math.abs(margin - target) <= window && plausible) break;
   }
 
   // The rest follows from the shooting: rebounds from misses, steals from the other side's turnovers.

@@ -56,6 +56,9 @@ export interface LoadResult {
 }
 
 const path = (w: Warehouse, table: string) => `\`${w.project}.${table}\``;
+const SEED_INFO = 'nba_reference.seed_info';
+/** Rows per table written at once by the seed. */
+const BATCH_ROWS = 20_000;
 
 /** Leagues are pure functions of their scale: re-loads share one per scale. */
 const leagues = new Map<number, League>();
@@ -64,7 +67,6 @@ function leagueOf(scale: number): League {
   if (!league) leagues.set(scale, (league = buildLeague({ scale })));
   return league;
 }
-const SEED_INFO = 'nba_reference.seed_info';
 
 function phase2Def(table: string): { def: TableDef; short: Phase2Table } {
   const short = table.replace(/^raw\//, '').replace(/^nba_raw\./, '') as Phase2Table;
@@ -112,23 +114,34 @@ export async function seedWarehouse(w: Warehouse, opts: SeedOptions = {}): Promi
       await w.execute(createTableSql(t, w.project));
       await w.execute(`DELETE FROM ${path(w, t.name)} WHERE TRUE`);
     }
-    const league = buildLeague({ scale });
+    const league = leagueOf(scale);
     const total = league.gameDates.reduce((n, d) => n + league.gamesOn(d).length, 0) * scale;
     let done = 0;
     opts.onProgress?.(0, total, 'generating');
+    // Generated a month at a time, written in larger batches: each append has a fixed cost.
+    const pending = new Map<Phase2Table, object[]>(PHASE2_TABLE_NAMES.map((t) => [t, []]));
+    const flush = async (short: Phase2Table, atLeast: number) => {
+      const batch = pending.get(short)!;
+      if (batch.length < atLeast) return;
+      await writeRows(w, phase2Def(short).def, batch);
+      pending.set(short, []);
+    };
     for (const [month, dates] of byMonth(league.gameDates)) {
       const generated: Phase2Rows = league.rowsFor(dates);
       for (const short of PHASE2_TABLE_NAMES) {
-        const { def } = phase2Def(short);
+        const name = phase2Def(short).def.name;
         const missing = skip.get(short)!;
         const kept = (generated[short] as { game_date: string }[]).filter((r) => !missing.has(r.game_date));
-        await writeRows(w, def, kept);
-        rows[def.name] += kept.length;
-        gaps[def.name] += dates.filter((d) => missing.has(d)).length;
+        const batch = pending.get(short)!;
+        for (const r of kept) batch.push(r);
+        rows[name] += kept.length;
+        gaps[name] += dates.filter((d) => missing.has(d)).length;
+        await flush(short, BATCH_ROWS);
       }
       done += dates.reduce((n, d) => n + league.gamesOn(d).length, 0) * scale;
       opts.onProgress?.(done, total, month);
     }
+    for (const short of PHASE2_TABLE_NAMES) await flush(short, 1);
     await w.execute(
       `INSERT INTO ${path(w, SEED_INFO)} (seed_version, scale, as_of, seeded_at, row_count)
 VALUES (@version, @scale, @as_of, @seeded_at, @row_count)`,

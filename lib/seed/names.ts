@@ -57,7 +57,7 @@ export interface PlayerName {
 }
 
 /** The key every table joins players on: lower-case letters and digits of the name. */
-export function lookupOf(name: string): string {
+function lookupOf(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** FNV-1a over the string, then a murmur3 finaliser so near-identical ids land far apart. */
-export function hashString(s: string): number {
+function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -12,7 +12,7 @@ import { TEAMS, TEAM_COUNT } from './teams.ts';
 
 export type Position = 'G' | 'F' | 'C';
 
-export const ROSTER_SIZE = 15;
+const ROSTER_SIZE = 15;
 
 /** What stays with a player from season to season (standard-normal tendencies). */
 interface Style {
@@ -145,7 +145,7 @@ function seasonRates(p: Player, team: number, depth: number, rng: Rng): Omit<Pla
   const s = p.style;
   const pos = { G: 0, F: 1, C: 2 }[p.position];
   const r = p.rating;
-  const usage = clamp(7 + (r - 40) * 0.27 + rng.normal(0, 1.2), 5, 25);
+  const usage = clamp(7 + (r - 40) * 0.3 + rng.normal(0, 1.2), 5, 27);
   const reb = [4.6, 6.8, 11][pos] * Math.exp(0.15 * s.reb);
   const orebShare = [0.12, 0.2, 0.3][pos];
   const ast = [6.2, 3.0, 2.6][pos] * Math.exp(0.25 * s.pass) * (1 + (r - 65) * 0.01);
@@ -156,7 +156,7 @@ function seasonRates(p: Player, team: number, depth: number, rng: Rng): Omit<Pla
     threeRate: clamp([0.45, 0.4, 0.14][pos] + 0.08 * s.three, 0, 0.75),
     fg2Pct: clamp([0.5, 0.52, 0.6][pos] + 0.025 * s.touch + (r - 65) * 0.0008, 0.4, 0.7),
     fg3Pct: clamp(0.355 + 0.025 * s.touch + 0.01 * s.three, 0.25, 0.44),
-    ftRate: clamp(0.22 + [0, 0, 0.05][pos] + (r - 65) * 0.003 + 0.04 * s.fouls, 0.08, 0.5),
+    ftRate: clamp(0.2 + [0, 0, 0.05][pos] + (r - 65) * 0.006 + 0.04 * s.fouls, 0.08, 0.6),
     ftPct: clamp([0.82, 0.78, 0.7][pos] + 0.05 * s.ft, 0.5, 0.93),
     paintShare: clamp([0.48, 0.6, 0.85][pos] - 0.05 * s.three, 0.2, 0.95),
     oreb: reb * orebShare,

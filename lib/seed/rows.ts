@@ -152,7 +152,7 @@ export function gamebookRows(r: GameResult): GamebookRow[] {
 }
 
 /** Tenths of a minute as the API's 'MM:SS'. */
-export function clock(tenths: number): string {
+function clock(tenths: number): string {
   const seconds = tenths * 6;
   return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 }

@@ -9,7 +9,7 @@
  * rosters and box scores only, so the set of game dates never changes with scale.
  */
 import { addDays } from '../seasons/calendar.ts';
-import { gameDays, type GameDay } from './calendar.ts';
+import { gameDays, type GameDay } from './gamedays.ts';
 import { seasonMatchups, type Matchup } from './matchups.ts';
 import { Rng } from './rng.ts';
 import { SEASON_PLANS, type SeasonPlan } from './seasons.ts';
@@ -34,9 +34,8 @@ export interface ScheduledGame {
 
 export interface SeasonSchedule {
   plan: SeasonPlan;
+  /** By date, postseason included. */
   games: ScheduledGame[];
-  /** Games per team in the season, postseason included. */
-  gameCount: number[];
 }
 
 const MAX_GAMES_PER_DAY = TEAM_COUNT / 2;
@@ -71,7 +70,7 @@ interface Slot {
 
 /**
  * Greedy placement, day by day: teams furthest behind their pace play first,
- * rested teams before tired ones, the same pairing not again within ten days.
+ * rested teams before tired ones, the same pairing kept ten days apart where possible.
  * Nobody plays three days running; back-to-backs are budgeted per team. What
  * the greedy cannot place (rare, at the end) is slotted into the least busy day
  * that keeps those rules.
@@ -260,7 +259,7 @@ function seasonSchedule(plan: SeasonPlan, s: number[]): SeasonSchedule {
     g.homeGameNo = gameCount[g.home]++;
     g.awayGameNo = gameCount[g.away]++;
   }
-  return { plan, games, gameCount };
+  return { plan, games };
 }
 
 /** All four seasons, deterministic: the same games, dates and winners every time. */

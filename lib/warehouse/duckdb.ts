@@ -267,18 +267,20 @@ export class DuckDBWarehouse implements Warehouse {
     await this.exclusive(async (c) => {
       const [schema, name] = table.split('.');
       const appender = await c.createAppender(name, schema);
+      // Column types read once: asking the appender per value costs more than the append itself.
+      const types = columns.map((_, k) => appender.columnType(k).toString());
       try {
         for (const r of rows) {
           for (let k = 0; k < columns.length; k++) {
             const v = r[k];
             if (v === null || v === undefined) appender.appendNull();
             else if (typeof v === 'string') {
-              const t = appender.columnType(k).toString();
+              const t = types[k];
               if (t === 'DATE') appender.appendDate(dateValue(daysOf(v)));
               else if (t.startsWith('TIMESTAMP')) appender.appendTimestamp(timestampValue(BigInt(Date.parse(v)) * 1000n));
               else appender.appendVarchar(v);
             } else if (typeof v === 'number') {
-              const t = appender.columnType(k).toString();
+              const t = types[k];
               if (t === 'BIGINT') appender.appendBigInt(BigInt(Math.round(v)));
               else if (t === 'INTEGER') appender.appendInteger(Math.round(v));
               else appender.appendDouble(v);

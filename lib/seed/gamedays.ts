@@ -1,7 +1,7 @@
 /**
  * Regular-season dates: which days have games, and how many. The NBA packs
  * Wednesdays and Fridays, keeps Thursdays light for national TV, opens with a
- * double-header, plays five on Christmas and ends with all 30 teams on the floor.
+ * double-header, plays five on Christmas and aims to end with all 30 teams on the floor.
  */
 import { eachDate } from '../seasons/calendar.ts';
 import type { Rng } from './rng.ts';
