@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { showParam } from '../warehouse/params.ts';
 import { jsonSafe } from '../warehouse/normalize.ts';
-import { WarehouseError, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, canDryRun, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
 import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, type Season } from '../seasons/calendar.ts';
@@ -172,6 +172,11 @@ export class Notebook {
       this.out.code(q.sql.trim());
       this.showParams(q.params);
     }
+    if (canDryRun(this.w)) {
+      // BigQuery bills by bytes scanned: say what this will cost before it runs (a dry run is free).
+      const { bytesProcessed } = await this.w.dryRun(q.sql, q.params);
+      this.out.note(`    -- dry run: will process ${formatBytes(bytesProcessed)}`);
+    }
     const t0 = Date.now();
     let result: QueryResult;
     try {
@@ -289,6 +294,13 @@ export class Notebook {
     if (chosen.effect === 'stop') throw new GateStop(step.id, `stopped at gate ${step.id} (${chosen.label})`);
     return answer;
   }
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let k = 0;
+  while (n >= 1024 && k < units.length - 1) { n /= 1024; k++; }
+  return `${k ? n.toFixed(1) : n} ${units[k]}`;
 }
 
 function paramText(params: Record<string, Parameters<typeof showParam>[0]>): Record<string, string> {

@@ -88,12 +88,13 @@ export class FakeBigQuery {
 
   private constructor(readonly project: string, private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
 
-  static async start(project = 'nba-props-platform'): Promise<FakeBigQuery> {
+  /** `data`: a DuckDB file to serve (e.g. a copy of the seeded warehouse) instead of an empty project. */
+  static async start(project = 'nba-props-platform', opts: { data?: string } = {}): Promise<FakeBigQuery> {
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     // A catalog named after the project, so `project.dataset` (CREATE SCHEMA) and `dataset.table` both resolve.
     const catalog = `"${project.replaceAll('"', '""')}"`;
-    await conn.run(`ATTACH ':memory:' AS ${catalog}`);
+    await conn.run(`ATTACH '${(opts.data ?? ':memory:').replaceAll("'", "''")}' AS ${catalog}`);
     await conn.run(`USE ${catalog}`);
     const fake = new FakeBigQuery(project, instance, conn);
     fake.server = http.createServer((req, res) => { void fake.handle(req, res); });

@@ -2,7 +2,7 @@
  * Running scripts as a user would: a child process from the repo root, with
  * its own copy of the seeded warehouse and its own journal.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,4 +42,22 @@ export const backfill = (args: string[], sb: Sandbox, env?: NodeJS.ProcessEnv) =
 /** A checksum of the file's bytes: "nothing written" means it is unchanged. */
 export function fileDigest(file: string): string {
   return fs.existsSync(file) ? `${fs.statSync(file).size}:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}` : 'absent';
+}
+
+/**
+ * The same, without blocking this process: needed when the test itself serves
+ * something the script calls (the BigQuery fake).
+ */
+export function scriptAsync(name: string, args: string[], sb: Sandbox, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(ROOT, 'runbook', `${name}.mts`), args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal, TMUX: '', STY: '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += String(d); });
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
