@@ -18,8 +18,6 @@ export interface Dependency {
   lookbackDays: number;
   /** When false, missing data degrades the output instead of failing the date. */
   required: boolean;
-  /** When set, the date needs data only if this SQL condition on the date holds (e.g. odds exist). */
-  onlyWhen?: string;
   /**
    * Alternatives: dependencies sharing an anyOf name stand in for one another (two
    * sources of the same box scores). Each is required: false on its own; the date
