@@ -10,7 +10,9 @@ import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { phase2Range } from '../lib/notebook/flags.ts';
 import { LIST_JOBS_COMMAND, MONITOR_COMMAND, listPrecomputeJobs, warnIfNoMultiplexer } from '../lib/preflight/checks.ts';
-import { phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
+import { PHASE2_CHECKED, phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
+import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
+import { JOBS } from '../lib/jobs/registry.ts';
 import { phase2Gate, type CoverageRow } from '../lib/gates/phase2-ready.ts';
 import { adviceFor, missingRuns, reloadCommands, reloadMissing, reloadPlan, type MissingRow, type ReloadOutcome } from '../lib/repair/phase2.ts';
 
@@ -76,12 +78,21 @@ const missing = sqlStep({
 });
 
 /**
+ * The same gaps as a calendar, one cell per date and table: present, missing,
+ * failed (a re-load the source could not serve), or no games. Readable without colour.
+ */
+const calendar = coverageCalendarStep({
+  id: '1.3.1', title: 'Coverage Calendar of the Raw Tables',
+  sources: JOBS.filter((j) => j.phase === 'phase_2_raw' && PHASE2_CHECKED.some((t) => j.output.name === `nba_raw.${t}`)),
+});
+
+/**
  * Re-run the Phase 2 load of each table for its missing dates. Each date is
  * replaced atomically and recorded in the run history (`phase_2_raw`); a date
  * the source cannot provide is recorded as failed with the reason.
  */
 const reload = actionStep<MissingRow[], ReloadOutcome[]>({
-  id: '1.3.1', title: 'Fix Phase 2 - Re-run the Loads',
+  id: '1.3.2', title: 'Fix Phase 2 - Re-run the Loads',
   commands: (_ctx, rows) => (rows ? reloadCommands(rows) : ['./bin/run_backfill.sh raw/<table> --dates=<missing dates>']),
   plan: (_ctx, rows) => reloadPlan(rows),
   async run(ctx, rows) {
@@ -96,7 +107,7 @@ export const runbook: RunbookDef = {
   script: '01-validate-phase2',
   title: 'Step 1: Validate Phase 2 Data',
   defaultRange: phase2Range,
-  steps: [jobsExist, inMultiplexer, monitorHint, coverage, ready, missing, reload],
+  steps: [jobsExist, inMultiplexer, monitorHint, coverage, ready, missing, calendar, reload],
   async flow(nb) {
     await nb.check(jobsExist, undefined);
     await nb.check(inMultiplexer, undefined);
@@ -107,6 +118,7 @@ export const runbook: RunbookDef = {
       if (decision === 'proceed' || decision === 'document') return;
       const gaps = await nb.sql(missing);
       if (!gaps?.rows.length) return;
+      await nb.check(calendar, undefined);
       const outcome = await nb.action(reload, gaps.rows as unknown as MissingRow[]);
       if (!outcome) return; // skipped: nothing changed, so the gate would ask the same again
     }

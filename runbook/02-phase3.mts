@@ -9,6 +9,7 @@
 import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { PHASE3_JOBS } from '../lib/jobs/registry.ts';
+import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand, previewJobs, type JobPreview } from '../lib/backfill/preview.ts';
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
 import { confirmRunGate } from '../lib/gates/confirm-run.ts';
@@ -73,6 +74,9 @@ const expected = checkStep({
   run: (ctx) => compareWithExpected(ctx, 'phase3'),
 });
 
+/** The five tables as a calendar: which dates are present, missing, failed or skipped (no props lines), per season. */
+const calendar = coverageCalendarStep({ id: '2.3.2', title: 'Phase 3 Coverage Calendar', sources: PHASE3_JOBS });
+
 /** Failed dates (latest attempt per processor and date), with a preview of the error. */
 const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
 
@@ -103,7 +107,7 @@ export const runbook: RunbookDef = {
     `Dates: ${ctx.range.start} to ${ctx.range.end}${ctx.season ? ` (${ctx.season.id} regular season)` : ''}`,
     ...(ctx.season ? [`Note: the first 7 days (${ctx.season.start}..${ctx.season.bootstrapEnd}) will have Phase 4 skip due to bootstrap.`] : []),
   ],
-  steps: [preview, confirm, run, progress, validation, expected, failures, decide, rerun],
+  steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun],
   async flow(nb) {
     const plan = await nb.check(preview, undefined);
     if (plan) {
@@ -114,6 +118,7 @@ export const runbook: RunbookDef = {
     for (;;) {
       await nb.sql(validation);
       await nb.check(expected, undefined);
+      await nb.check(calendar, undefined);
       const failed = await nb.sql(failures);
       if (!failed) return;
       const decision = await nb.gate(decide, await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)'));

@@ -9,6 +9,7 @@
 import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
+import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
 import { compareWithExpected, failureEvidence, rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
@@ -68,6 +69,9 @@ const expected = checkStep({
   run: (ctx) => compareWithExpected(ctx, 'phase4'),
 });
 
+/** The five Phase 4 tables as a calendar: bootstrap days show as skipped, not missing. */
+const calendar = coverageCalendarStep({ id: '3.2.2', title: 'Phase 4 Coverage Calendar', sources: PHASE4_JOBS });
+
 /**
  * Records of player_shot_zone_analysis per quality bucket of
  * `completeness_pct` (the share of the 10-game lookback actually available).
@@ -106,7 +110,7 @@ export const runbook: RunbookDef = {
     'CRITICAL: Phase 4 processors MUST run in sequence, not parallel!',
     ...(ctx.season ? [`Bootstrap: ${ctx.season.start}..${ctx.season.bootstrapEnd} get no Phase 4 records (expected).`] : []),
   ],
-  steps: [...runInOrder, jobFailed, rerunJob, validation, expected, quality, weekly, qualityDecision, failures, decide, rerun],
+  steps: [...runInOrder, jobFailed, rerunJob, validation, expected, calendar, quality, weekly, qualityDecision, failures, decide, rerun],
   async flow(nb) {
     let confirmedAt: string | undefined;
     const accepted = new Set<string>();
@@ -124,6 +128,7 @@ export const runbook: RunbookDef = {
     }
     await nb.sql(validation);
     await nb.check(expected, undefined);
+    await nb.check(calendar, undefined);
     await nb.sql(quality);
     const weeks = await nb.sql(weekly);
     if (weeks) await nb.gate(qualityDecision, weeks.rows as unknown as WeekQuality[]);

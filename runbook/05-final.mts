@@ -127,15 +127,14 @@ export const runbook: RunbookDef = {
     f.coverage = await nb.sql(coverage);
     f.failures = await nb.sql(failures);
     f.quality = await nb.sql(quality);
-    const found = await nb.check(outcomes, undefined);
-    const checks = await nb.check(qualityChecks, undefined);
+    // Skipped (Skip under --step), they are still what the gate decides on: loaded quietly.
+    const found = (await nb.check(outcomes, undefined)) ?? (await loadOutcomes(nb.ctx));
+    const checks = (await nb.check(qualityChecks, undefined)) ?? (await loadQuality(nb.ctx));
     f.calendars = (await nb.check(calendar, undefined)) ?? [];
     try {
-      if (found && checks) {
-        f.verdict = verdictOf(nb.ctx, found, checks);
-        await nb.check(toRerun, f.verdict);
-        f.answer = await nb.gate(accept, f.verdict);
-      }
+      f.verdict = verdictOf(nb.ctx, found, checks);
+      await nb.check(toRerun, f.verdict);
+      f.answer = await nb.gate(accept, f.verdict);
     } finally {
       // Written even when the gate stops the script: "re-run first" is when the report is needed most.
       const stoppedAt = nb.current;

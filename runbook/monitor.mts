@@ -34,17 +34,18 @@ const failures = sqlStep({
 });
 
 /**
- * Running backfills: for every run with dates still running, a bar per
- * processor — dates done of the season's game dates from the run's first
- * date (an estimate, since the runner records dates as it reaches them),
- * failures, elapsed time and ETA. A run whose process is gone is flagged as
- * abandoned; the next run of that job records it so.
+ * Backfills of the last hour, from the run history (any process): a bar per
+ * processor with dates done, failures, elapsed time and, while it runs, the
+ * ETA. The total is estimated as the season's game dates from the run's first
+ * date, since the runner records dates as it reaches them. A run is shown as
+ * done, idle (stopped, or waiting at a gate) or abandoned (its process is gone
+ * with dates still 'running'; the next run of the job records them so).
  */
 const running = checkStep<void, RunProgress[]>({
-  id: 'M.3', title: 'Running Backfills',
+  id: 'M.3', title: 'Backfills (last hour)',
   async run(ctx) {
     const runs = await loadRunProgress(ctx);
-    if (!runs.length) ctx.out.info('No backfill running.');
+    if (!runs.length) ctx.out.info('No backfill in the last hour.');
     for (const l of progressLines(runs)) ctx.out.info(l);
     return runs;
   },

@@ -12,6 +12,7 @@
 import { actionStep, checkStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { phase2Range } from '../lib/notebook/flags.ts';
+import { formatRanges } from '../lib/seasons/calendar.ts';
 import { JOBS, PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { summaryRows } from '../lib/backfill/parallel.ts';
@@ -21,7 +22,8 @@ import { latestAttempts, type LatestAttemptRow } from '../lib/calendar-view/quer
 import type { RerunPlan } from '../lib/final/rerun.ts';
 import { dependencyErrors, failedDates, phase4Zeros } from '../lib/troubleshoot/queries.ts';
 import { dependencyPlan, failedLoads, missingTableRows, type DependencyErrorRow } from '../lib/troubleshoot/dependencies.ts';
-import { bootstrapWindows, verdictSummary, zeroVerdicts, zerosByDate, type ZeroRow, type ZeroVerdict } from '../lib/troubleshoot/phase4-zeros.ts';
+import { bootstrapWindows, verdictRuns, verdictSummary, zeroRuns, zeroVerdicts, type ZeroRow, type ZeroVerdict } from '../lib/troubleshoot/phase4-zeros.ts';
+import { backfillRanges } from '../lib/final/ranges.ts';
 import { chosenJob, rerunCommands } from '../lib/troubleshoot/rerun.ts';
 
 /**
@@ -43,28 +45,31 @@ const loadsThatFix = checkStep<DependencyErrorRow[], RerunPlan>({
   id: 'T1.2', title: 'Which Phase 2 Load Fixes Them',
   async run(ctx, rows) {
     const failed = await failedLoads(ctx, [...new Set(rows.map((r) => r.data_date))]);
-    ctx.out.table(['missing_table', 'fix_job', 'dates', 'source_has_nothing'], missingTableRows(rows, failed));
+    ctx.out.table(['fix_job', 'dates', 'source_has_nothing'], missingTableRows(rows, failed));
     const plan = dependencyPlan(rows, failed);
     if (plan.steps.length) {
       ctx.out.info('Fix: backfill the missing Phase 2 data, then re-run, in this order:');
       for (const s of plan.steps) ctx.out.code(`$ ${s.command}`);
     }
-    for (const u of plan.unrecoverable) ctx.out.warn(`${u.job} on ${u.dates.join(', ')}: the source has nothing for ${u.tables.join(', ')} (its re-load failed); document these dates`);
+    for (const u of plan.unrecoverable) ctx.out.warn(`${u.job} on ${formatRanges(u.dates)} cannot be fixed by a re-run: ${u.why}; document these dates`);
     return plan;
   },
 });
+
+const PHASE4_ORDER = PHASE4_JOBS.map((j) => j.output.name.split('.').pop()!);
 
 /** Phase 4 has 0 records for some dates: every game date on which a Phase 4 table has none. */
 const zeroDates = sqlStep({
   id: 'T2.1', title: 'Phase 4 Dates With 0 Records', query: phase4Zeros, timeoutMs: 30_000,
   empty: 'Every Phase 4 table has records on every game date.',
-  display: (r) => ({ columns: ['game_date', 'tables_with_0_records'], rows: zerosByDate(r.rows as unknown as ZeroRow[], PHASE4_JOBS.length) }),
+  display: (r) => ({ columns: ['from', 'through', 'game_dates', 'tables_with_0_records'], rows: zeroRuns(r.rows as unknown as ZeroRow[], PHASE4_ORDER) }),
 });
 
 /**
  * Check if it's the bootstrap period (the first 7 days of a season): those
- * dates SHOULD have 0 Phase 4 records — that is correct behaviour. Any other
- * date is a real gap, and its latest attempt says why.
+ * dates SHOULD have 0 Phase 4 records — that is correct behaviour. So should
+ * play-in and playoff dates, which lie outside the per-season ranges the
+ * backfill ran. Any other date is a real gap, and its latest attempt says why.
  */
 const bootstrapOrGap = checkStep<ZeroRow[], ZeroVerdict[]>({
   id: 'T2.2', title: 'Bootstrap Period or Real Gap?',
@@ -73,11 +78,14 @@ const bootstrapOrGap = checkStep<ZeroRow[], ZeroVerdict[]>({
     const q = latestAttempts(ctx.project, PHASE4_JOBS.map((j) => j.processorName), ctx.range);
     const history = new Map((await ctx.w.query<LatestAttemptRow>(q.sql, q.params)).rows.map((h) => [`${h.processor_name}|${h.data_date}`, h]));
     const processor = (table: string) => PHASE4_JOBS.find((j) => j.output.name.endsWith(`.${table}`))?.processorName;
-    const verdicts = zeroVerdicts(rows, (t, d) => history.get(`${processor(t)}|${d}`), PHASE4_JOBS.length);
-    ctx.out.table(['game_date', 'verdict', 'tables', 'why'], verdicts);
+    const verdicts = zeroVerdicts(rows, (t, d) => history.get(`${processor(t)}|${d}`), backfillRanges(ctx.range, ctx.asOf), PHASE4_ORDER);
+    ctx.out.table(['dates', 'verdict', 'tables'], verdictRuns(verdicts));
     for (const l of verdictSummary(verdicts)) ctx.out.info(l);
     const gaps = verdicts.filter((v) => v.verdict === 'GAP').map((v) => v.game_date);
-    if (gaps.length) ctx.out.info(`Fill them (in order): ${PHASE4_JOBS.map((j) => backfillCommand(j.job, ctx.range, gaps)).join(' && ')}`);
+    if (gaps.length) {
+      ctx.out.info('Once their inputs exist (dependency-errors shows what they lack), fill them in Phase 4 order:');
+      for (const j of PHASE4_JOBS) ctx.out.code(`$ ${backfillCommand(j.job, ctx.range, gaps)}`);
+    }
     return verdicts;
   },
 });

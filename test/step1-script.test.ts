@@ -89,9 +89,10 @@ describe('01-validate-phase2 as a user runs it', () => {
 
   it('--from 1.3 starts at the missing dates', () => {
     const sb = sandbox();
-    const r = script(S, ['--from', '1.3', '--answer', '1.3.1=skip'], sb);
+    const r = script(S, ['--from', '1.3', '--answer', '1.3.2=skip'], sb);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('skipped 1.1');
+    expect(r.stdout).toContain('skipped 1.2'); // the gate is skipped; 1.1 still runs, read-only
+    expect(r.stdout).toContain('Coverage Calendar of the Raw Tables');
     expect(r.stdout).toMatch(/nbac_team_boxscore\s+\| \d{4}-\d{2}-\d{2}/);
   });
 });

@@ -25,8 +25,13 @@ export const LEGEND: { state: CellState; label: string }[] = [
   { state: 'no_games', label: 'no games' },
 ];
 
+/** '■ present', '□ missing', …: what the legend lists, in order. */
+export function legendItems(): string[] {
+  return LEGEND.map((l) => `${GLYPH[l.state]} ${l.label}`);
+}
+
 export function legendLine(): string {
-  return LEGEND.map((l) => `${GLYPH[l.state]} ${l.label}`).join('   ');
+  return legendItems().join('   ');
 }
 
 /** Colour on top of the glyph, never instead of it. */

@@ -4,7 +4,7 @@
  * failed, skipped, no games), then the dates that need attention.
  */
 import { checkStep, type CheckStep, type StepContext } from '../notebook/steps.ts';
-import { buildCalendars, splitBySeason, type CoverageCalendar, type TitledRange } from './calendar.ts';
+import { buildCalendars, isQuiet, splitBySeason, type CoverageCalendar, type TitledRange } from './calendar.ts';
 import { loadCoverageFacts, type CoverageSource } from './facts.ts';
 import { problemLines, renderCalendarText } from './text.ts';
 
@@ -27,10 +27,12 @@ export function coverageCalendarStep(o: CalendarStepOptions): CheckStep<void, Co
       if (!ranges.length) { ctx.out.info('No dates to draw.'); return []; }
       const span = { start: ranges.map((r) => r.start).sort()[0], end: ranges.map((r) => r.end).sort().pop()! };
       const facts = await loadCoverageFacts(ctx.w, o.sources, span);
-      const cals = buildCalendars(facts, ranges);
-      for (const cal of cals) {
+      const cals: CoverageCalendar[] = [];
+      for (const cal of buildCalendars(facts, ranges)) {
         ctx.out.line();
+        if (cal.weeks.every(isQuiet)) { ctx.out.note(`${cal.title}: no final games in ${cal.start} .. ${cal.end}`); continue; }
         for (const l of renderCalendarText(cal, { chalk: ctx.out.c, width: ctx.out.width })) ctx.out.line(l);
+        cals.push(cal);
       }
       const problems = problemLines(cals);
       ctx.out.line();

@@ -7,7 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { formatRanges } from '../seasons/calendar.ts';
 import type { Row } from '../warehouse/types.ts';
 import { weekLines, type CalendarTable, type CoverageCalendar } from './calendar.ts';
-import { GLYPH, legendLine, paint } from './states.ts';
+import { GLYPH, legendItems, paint } from './states.ts';
 
 export const MAX_WIDTH = 100;
 const LABEL = 12; // 'YYYY-MM-DD' and two spaces
@@ -35,7 +35,7 @@ export function renderCalendarText(cal: CoverageCalendar, o: TextOptions = {}): 
     }
   }
   lines.push(...wrap(cal.tables.map((t) => `${t.short} = ${t.name.split('.').pop()}`), width, '  '));
-  lines.push(legendLine());
+  lines.push(...wrap(legendItems(), width, '   '));
   return lines;
 }
 
@@ -50,7 +50,7 @@ function wrap(items: string[], width: number, sep: string): string[] {
   return out;
 }
 
-/** Tables with missing or failed dates, for the table under the calendar: the answer to "which dates are missing". */
+/** Tables with missing or failed dates, as rows (the report's table under the calendars): the answer to "which dates are missing". */
 export function problemRows(cals: CoverageCalendar[]): Row[] {
   return cals.flatMap((cal) => cal.tables.filter(hasProblems).map((t) => ({
     season: cal.title,

@@ -29,9 +29,11 @@ export function showQuality(out: Output, checks: QualityCheck[]): void {
 export function showPlan(out: Output, plan: RerunPlan): void {
   if (!plan.steps.length && !plan.unrecoverable.length) { out.ok('nothing to re-run'); return; }
   if (plan.steps.length) {
-    out.table(['job', 'dates', 'why'], plan.steps.map((s) => ({ job: s.job, dates: s.dates.length, why: s.why })));
     out.info('Re-run, in this order (Phase 2 loads, then Phase 3, then Phase 4 in its order):');
-    for (const s of plan.steps) out.code(`$ ${s.command}`);
+    for (const s of plan.steps) {
+      out.info(`• ${s.job}, ${count(s.dates.length, 'date')}: ${s.why}`);
+      out.code(`$ ${s.command}`);
+    }
   }
   for (const u of plan.unrecoverable) {
     out.warn(`${u.job}: ${formatRanges(u.dates)} cannot be filled by a re-run: ${u.why}; document them`);

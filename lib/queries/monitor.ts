@@ -1,7 +1,7 @@
 /**
  * The Active Progress Monitor's queries: the original's two (recent activity
- * and failures over the last hour, as it wrote them) and the runs still in
- * flight, for the progress bars.
+ * and failures over the last hour, as it wrote them) and the recent runs, for
+ * the progress bars.
  */
 import type { Query, StepContext } from '../notebook/steps.ts';
 import { table } from './tables.ts';
@@ -38,12 +38,13 @@ LIMIT 5`,
 }
 
 /**
- * Every processor of every run that still has a 'running' row: dates finished
- * so far, dates in flight, failures, and when it started. A run's processors
- * share its run_id (the five Phase 3 jobs of one 02 invocation), so finished
- * ones show beside those still going.
+ * Every processor of every run active in the last hour (or still holding a
+ * 'running' row): dates finished so far, dates in flight, failures, first and
+ * last activity, and the process holding the running rows. A run's processors share its run_id (the
+ * five Phase 3 jobs of one 02 invocation), so finished ones show beside those
+ * still going.
  */
-export function runsInFlight(ctx: StepContext): Query {
+export function recentRuns(ctx: StepContext): Query {
   return {
     sql: `SELECT
   run_id,
@@ -55,10 +56,13 @@ export function runsInFlight(ctx: StepContext): Query {
   COUNT(DISTINCT CASE WHEN status = 'failed' THEN data_date END) as failed,
   MIN(data_date) as first_date,
   MAX(data_date) as last_date,
-  MAX(host) as host,
-  MAX(pid) as pid
+  MAX(CASE WHEN status = 'running' THEN host END) as host,
+  MAX(CASE WHEN status = 'running' THEN pid END) as pid
 FROM ${history(ctx)}
-WHERE run_id IN (SELECT DISTINCT run_id FROM ${history(ctx)} WHERE status = 'running')
+WHERE run_id IN (
+  SELECT DISTINCT run_id FROM ${history(ctx)}
+  WHERE status = 'running' OR started_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 HOUR)
+)
 GROUP BY run_id, processor_name
 ORDER BY started, run_id, processor_name`,
     params: {},

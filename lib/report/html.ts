@@ -5,7 +5,7 @@
  */
 import type { Value } from '../warehouse/types.ts';
 import { CALENDAR_CSS, legendHtml, renderCalendarHtml } from '../calendar-view/html.ts';
-import type { ReportData, ReportTable } from './model.ts';
+import { problemTable, type ReportData, type ReportTable } from './model.ts';
 import { escapeHtml } from './escape.ts';
 
 const CSS = `
@@ -68,6 +68,7 @@ export function renderHtml(d: ReportData): string {
   if (d.calendars.length) {
     parts.push('<h2>Coverage Calendar</h2>', legendHtml());
     for (const cal of d.calendars) parts.push(renderCalendarHtml(cal));
+    parts.push(htmlTable({ title: 'Missing and failed dates', ...problemTable(d.calendars) }));
   }
   return `<!DOCTYPE html>
 <html lang="en">

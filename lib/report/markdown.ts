@@ -1,6 +1,7 @@
 /** The report as Markdown: readable as plain text, and rendered by any Markdown viewer. */
 import type { Value } from '../warehouse/types.ts';
 import { renderCalendarText } from '../calendar-view/text.ts';
+import { problemTable } from './model.ts';
 import type { ReportData, ReportTable } from './model.ts';
 
 function cell(v: Value | undefined): string {
@@ -40,6 +41,7 @@ export function renderMarkdown(d: ReportData): string {
   if (d.calendars.length) {
     out.push('', '## Coverage Calendar', '');
     for (const cal of d.calendars) out.push('```text', ...renderCalendarText(cal), '```', '');
+    out.push('### Missing and failed dates', '', markdownTable(problemTable(d.calendars)));
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

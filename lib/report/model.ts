@@ -3,6 +3,7 @@
  * tables and commands, the coverage calendars, and the gate decisions.
  */
 import type { CoverageCalendar } from '../calendar-view/calendar.ts';
+import { problemRows } from '../calendar-view/text.ts';
 import type { Row } from '../warehouse/types.ts';
 
 export interface ReportTable { title?: string; columns: string[]; rows: Row[]; empty?: string }
@@ -27,4 +28,9 @@ export interface ReportData {
   verdict: { recommendation: string | null; reason: string; answer: string | null };
   sections: ReportSection[];
   calendars: CoverageCalendar[];
+}
+
+/** Under the calendars: the dates they show as missing or failed, per season and table. */
+export function problemTable(cals: CoverageCalendar[]): ReportTable {
+  return { columns: ['season', 'table_name', 'present', 'missing', 'failed', 'missing_dates', 'failed_dates'], rows: problemRows(cals), empty: 'No missing or failed dates.' };
 }

@@ -35,7 +35,7 @@ export function dependencyPlan(rows: DependencyErrorRow[], loadFailed: Set<strin
   });
 }
 
-/** One row per missing upstream table: the dates, the load that fills it, and whether it can. */
+/** One row per missing upstream table: the job that fills it (`raw/<table>` for Phase 2), the dates, and where the source has nothing. */
 export function missingTableRows(rows: DependencyErrorRow[], loadFailed: Set<string>): Row[] {
   const byTable = new Map<string, string[]>();
   for (const r of rows) for (const t of r.missing_dependencies ?? []) byTable.set(t, [...(byTable.get(t) ?? []), r.data_date]);
@@ -45,7 +45,6 @@ export function missingTableRows(rows: DependencyErrorRow[], loadFailed: Set<str
     const dates = [...new Set(ds)].sort();
     const gone = dates.filter((d) => loadFailed.has(`${t}|${d}`));
     return {
-      missing_table: t.split('.').pop()!,
       fix_job: t.startsWith('nba_raw.') ? rawJob(t) : JOBS.find((j) => j.output.name === t)?.job ?? '?',
       dates: formatRanges(dates),
       source_has_nothing: gone.length ? formatRanges(gone) : '',

@@ -29,15 +29,21 @@ function tablesText(tables: string[], all: number): string {
 }
 
 /** One line per run of consecutive game dates with the same tables at 0: what the screen shows for T2.1. */
-export function zeroRuns(rows: ZeroRow[], allTables: number): Row[] {
+export function zeroRuns(rows: ZeroRow[], runOrder: readonly string[]): Row[] {
+  return runs([...zerosByDate(rows, runOrder)].map(([date, d]) => ({ date, n: d.n, key: tablesText(d.tables, runOrder.length) })))
+    .map((r) => ({ from: r.from, through: r.to, game_dates: r.count, tables_with_0_records: r.key }));
+}
+
+/** Date → its number among the game dates and its tables at 0, in run order. */
+function zerosByDate(rows: ZeroRow[], runOrder: readonly string[]): Map<string, { n: number; tables: string[] }> {
   const byDate = new Map<string, { n: number; tables: string[] }>();
   for (const r of rows) {
     const d = byDate.get(r.game_date) ?? { n: r.game_date_number, tables: [] };
     d.tables.push(r.table_name);
     byDate.set(r.game_date, d);
   }
-  return runs([...byDate].map(([date, d]) => ({ date, n: d.n, key: tablesText(d.tables, allTables) })))
-    .map((r) => ({ from: r.from, through: r.to, game_dates: r.count, tables_with_0_records: r.key }));
+  for (const d of byDate.values()) d.tables.sort((a, b) => runOrder.indexOf(a) - runOrder.indexOf(b));
+  return byDate;
 }
 
 /**
@@ -46,27 +52,31 @@ export function zeroRuns(rows: ZeroRow[], allTables: number): Row[] {
  */
 export function zeroVerdicts(
   rows: ZeroRow[], latest: (table: string, date: string) => LatestAttempt | undefined,
-  backfilled: readonly DateRange[], allTables: number,
+  backfilled: readonly DateRange[], runOrder: readonly string[],
 ): ZeroVerdict[] {
-  const byDate = new Map<string, { n: number; tables: string[] }>();
-  for (const r of rows) {
-    const d = byDate.get(r.game_date) ?? { n: r.game_date_number, tables: [] };
-    d.tables.push(r.table_name);
-    byDate.set(r.game_date, d);
-  }
+  const byDate = zerosByDate(rows, runOrder);
   return [...byDate].map(([date, { n, tables }]) => {
-    const base = { game_date: date, game_date_number: n, tables: tablesText(tables, allTables) };
+    const base = { game_date: date, game_date_number: n, tables: tablesText(tables, runOrder.length) };
     if (isBootstrap(date)) {
       const s = seasonOfDate(date)!;
       return { ...base, verdict: 'bootstrap (expected)', why: `first 7 days of ${s.id} (${s.start}..${s.bootstrapEnd}): too little history` };
     }
     if (!inRanges(date, backfilled)) return { ...base, verdict: 'postseason (not backfilled)', why: 'outside the per-season ranges the backfill ran' };
-    const reasons = new Map<string, string[]>();
+    // In run order; a table failing only for lack of an earlier one's output is a consequence, not a cause.
+    const zero = new Set(tables);
+    const causes = new Map<string, string[]>();
+    let consequences = 0;
     for (const t of tables) {
-      const key = gapReason(latest(t, date)).key;
-      reasons.set(key, [...(reasons.get(key) ?? []), t]);
+      const reason = gapReason(latest(t, date));
+      const outside = reason.missing.filter((m) => !zero.has(m.split('.').pop()!));
+      if (reason.missing.length && !outside.length) { consequences++; continue; }
+      const key = reason.missing.length ? `DependencyError (${outside.join(', ')})` : reason.key;
+      causes.set(key, [...(causes.get(key) ?? []), t]);
     }
-    const why = [...reasons].map(([k, ts]) => (reasons.size === 1 ? k : `${ts.join(', ')}: ${k}`)).join('; ');
+    const why = [
+      ...[...causes].map(([k, ts]) => (ts.length === tables.length ? k : `${ts.join(', ')}: ${k}`)),
+      ...(consequences ? [`${consequences} later table(s) lack those outputs`] : []),
+    ].join('; ');
     return { ...base, verdict: 'GAP', why };
   });
 }
@@ -79,12 +89,15 @@ export function verdictRuns(v: ZeroVerdict[]): Row[] {
   });
 }
 
+/** The counts, then each real gap with its reason. */
 export function verdictSummary(v: ZeroVerdict[]): string[] {
   const n = (k: ZeroKind) => v.filter((x) => x.verdict === k).length;
+  const gaps = v.filter((x) => x.verdict === 'GAP');
   return [
     `${n('bootstrap (expected)')} bootstrap date(s): 0 records is correct behaviour`,
     `${n('postseason (not backfilled)')} postseason date(s): outside the per-season ranges, never backfilled`,
-    n('GAP') ? `${n('GAP')} date(s) are real gaps` : 'no real gaps',
+    gaps.length ? `${gaps.length} date(s) are real gaps:` : 'no real gaps',
+    ...gaps.map((g) => `  ${g.game_date} (${g.tables}): ${g.why}`),
   ];
 }
 
