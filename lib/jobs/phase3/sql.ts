@@ -19,8 +19,9 @@ export function raw(project: string, name: string): string {
 export const SEASON_LOOKBACK_DAYS = 240;
 
 /**
- * Which final games a query covers: those on the @dates asked for, or every game of
- * the seasons those dates fall in (history that reaches back past the first date).
+ * Which final games a query covers: those on the @dates asked for, or the games of
+ * the seasons those dates fall in up to the last of them (history that reaches
+ * back past the first date; nothing after the last date can count for it).
  */
 export type GameScope = 'dates' | 'seasons_of_dates';
 
@@ -32,7 +33,8 @@ export function finalGamesCte(project: string, scope: GameScope): string {
   const schedule = raw(project, 'nbac_schedule');
   const inScope = scope === 'dates'
     ? 'game_date IN UNNEST(@dates)'
-    : `season_year IN (SELECT season_year FROM ${schedule} WHERE game_date IN UNNEST(@dates))`;
+    : `season_year IN (SELECT season_year FROM ${schedule} WHERE game_date IN UNNEST(@dates))
+    AND game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)`;
   return `final_games AS (
   SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr, overtime_periods
   FROM ${schedule}
@@ -85,4 +87,31 @@ export function trueShootingPct(pts: string, fga: string, fta: string): string {
 /** Possessions estimate: FGA − ORB + TOV + 0.44·FTA, from columns named with a prefix. */
 export function possessions(prefix = ''): string {
   return `(${prefix}fg_attempted - ${prefix}offensive_rebounds + ${prefix}turnovers + 0.44 * ${prefix}ft_attempted)`;
+}
+
+/**
+ * `UNNEST([expr - offsets[0], expr - offsets[1], …]) AS alias`, joined to the row
+ * holding `expr`: one row per number expr − offset, to expand each row into the
+ * games before it and reach those with an equi-join on `alias` (e.g. a game number
+ * in a player's log). Built from the row's own column (a correlated UNNEST), so
+ * that join has a single key on each side and no engine pairs the row with the
+ * whole log first.
+ */
+export function unnestBack(expr: string, offsets: number[], alias: string): string {
+  return `UNNEST([${offsets.map((o) => `${expr} - ${o}`).join(', ')}]) AS ${alias}`;
+}
+
+/**
+ * AVG(alias.column) over a window of recent games (alias.games_ago 1 … n), adding
+ * the values in games_ago order. Floating-point addition depends on its order, and
+ * a GROUP BY adds a group's rows in whatever order the engine's threads deliver
+ * them, which changes with the other dates in the statement: in a fixed order, a
+ * date's figures are the same however the dates are chunked. NULLs are skipped and
+ * no values give NULL, as with AVG. For FLOAT64 columns (an INT64 sum is exact in
+ * any order, so AVG serves).
+ */
+export function orderedAvg(alias: string, column: string, n: number): string {
+  const value = (i: number) => `COALESCE(MAX(CASE WHEN ${alias}.games_ago = ${i} THEN ${alias}.${column} END), 0)`;
+  const sum = Array.from({ length: n }, (_, i) => value(i + 1)).join(' + ');
+  return `SAFE_DIVIDE(${sum}, COUNT(CASE WHEN ${alias}.games_ago <= ${n} THEN ${alias}.${column} END))`;
 }

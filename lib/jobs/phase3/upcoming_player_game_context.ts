@@ -1,7 +1,10 @@
 import type { ProcessorDef } from '../types.ts';
 import { UPCOMING_PLAYER_GAME_CONTEXT } from './tables.ts';
 import { playerGamesCtes } from './player_games.ts';
-import { SEASON_LOOKBACK_DAYS, finalGamesCte, insertStatement, raw } from './sql.ts';
+import { SEASON_LOOKBACK_DAYS, finalGamesCte, insertStatement, orderedAvg, raw, unnestBack } from './sql.ts';
+
+/** The most recent games the form figures read (last 5 and last 10). */
+const FORM_GAMES = 10;
 
 /**
  * A row: one player with a points prop line for one final game: the consensus
@@ -53,25 +56,42 @@ function insertSql(project: string): string {
   JOIN final_games f ON f.game_id = l.game_id
   LEFT JOIN player_games played ON played.game_id = l.game_id AND played.player_lookup = l.player_lookup
 )`,
-      `history AS (
-  -- The player's games this season strictly before the target game, newest first.
+      `history_log AS (
+  -- Each player's games this season, numbered oldest first, with the date of his next one.
   SELECT
-    t.game_id, t.player_lookup, h.game_date, h.points, h.minutes,
-    ROW_NUMBER() OVER (PARTITION BY t.game_id, t.player_lookup ORDER BY h.game_date DESC) AS games_ago
+    h.player_lookup, h.season_year, h.game_id, h.game_date, h.points, h.minutes,
+    ROW_NUMBER() OVER (PARTITION BY h.player_lookup, h.season_year ORDER BY h.game_date, h.game_id) AS game_index,
+    LEAD(h.game_date) OVER (PARTITION BY h.player_lookup, h.season_year ORDER BY h.game_date, h.game_id) AS next_game_date
+  FROM player_games h
+)`,
+      `latest AS (
+  -- His latest game this season strictly before the target game's date: its number is
+  -- the games he has played so far, and the last N are the N numbers up to it.
+  SELECT t.game_id, t.player_lookup, l.season_year, l.game_index, l.game_date
   FROM targets t
-  JOIN player_games h
-    ON h.player_lookup = t.player_lookup AND h.season_year = t.season_year AND h.game_date < t.game_date
+  JOIN history_log l
+    ON l.player_lookup = t.player_lookup AND l.season_year = t.season_year
+    AND l.game_date < t.game_date AND COALESCE(l.next_game_date, DATE '9999-12-31') >= t.game_date
+)`,
+      `history AS (
+  -- The player's last ${FORM_GAMES} games this season strictly before the target game, newest first.
+  SELECT lt.game_id, lt.player_lookup, lt.game_index - h.game_index + 1 AS games_ago, h.points, h.minutes
+  FROM latest lt
+  CROSS JOIN ${unnestBack('lt.game_index', Array.from({ length: FORM_GAMES }, (_, i) => i), 'wanted_index')}
+  JOIN history_log h
+    ON h.player_lookup = lt.player_lookup AND h.season_year = lt.season_year AND h.game_index = wanted_index
 )`,
       `form AS (
   SELECT
-    game_id, player_lookup,
-    AVG(CASE WHEN games_ago <= 5 THEN points END) AS avg_points_last_5,
-    AVG(CASE WHEN games_ago <= 10 THEN points END) AS avg_points_last_10,
-    AVG(CASE WHEN games_ago <= 5 THEN minutes END) AS avg_minutes_last_5,
-    COUNT(*) AS games_played_season,
-    MAX(game_date) AS last_game_date
-  FROM history
-  GROUP BY game_id, player_lookup
+    lt.game_id, lt.player_lookup,
+    AVG(CASE WHEN h.games_ago <= 5 THEN h.points END) AS avg_points_last_5,
+    AVG(CASE WHEN h.games_ago <= 10 THEN h.points END) AS avg_points_last_10,
+    ${orderedAvg('h', 'minutes', 5)} AS avg_minutes_last_5,
+    lt.game_index AS games_played_season,
+    lt.game_date AS last_game_date
+  FROM latest lt
+  JOIN history h ON h.game_id = lt.game_id AND h.player_lookup = lt.player_lookup
+  GROUP BY lt.game_id, lt.player_lookup, lt.game_index, lt.game_date
 )`,
     ],
     select: {

@@ -24,12 +24,20 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_COMPOSITE_FACTORS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  teamRecentGamesCtes, unnestDaysBefore,
 } from './sql.ts';
 
 /** Team pace is averaged over this many games before the date. */
 const PACE_WINDOW_GAMES = 10;
+/** games_last_7_days and minutes_last_7_days (minutes_last_3_days: the last 3 of them). */
+const RECENT_DAYS = 7;
 const ZONES = ['paint', 'mid_range', 'three'] as const;
+
+/** His minutes on the n days before the date, from player_recent_days' rows `d`, in days_ago order. */
+function minutesOnDays(n: number): string {
+  return Array.from({ length: n }, (_, i) => `COALESCE(SUM(CASE WHEN d.days_ago = ${i + 1} THEN d.minutes END), 0)`).join('\n      + ');
+}
 
 /**
  * A row: one player's game on game_date (players on the current roster of a
@@ -46,48 +54,56 @@ function insertSql(project: string): string {
   return `${insertHeader(project, PLAYER_COMPOSITE_FACTORS)}
 WITH
 ${teamDatesCte(project)},
-${rosterCtes(project)},
+${rosterCtes(project, ['points', 'usage_rate'])},
+${recentGamesCte(PLAYER_WINDOW_GAMES)},
 player_form AS (
-  SELECT r.as_of_date, r.player_lookup,
-    COUNTIF(pg.games_ago <= ${PLAYER_WINDOW_GAMES}) AS games_in_sample,
-    AVG(pg.points) AS points_avg_season,
-    AVG(CASE WHEN pg.games_ago <= ${SHORT_WINDOW_GAMES} THEN pg.usage_rate END) AS usage_rate_last_5,
-    AVG(pg.usage_rate) AS usage_rate_season,
-    COUNTIF(pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 7 DAY)) AS games_last_7_days,
-    SUM(CASE WHEN pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 3 DAY) THEN pg.minutes ELSE 0 END) AS minutes_last_3_days,
-    SUM(CASE WHEN pg.game_date >= DATE_SUB(r.as_of_date, INTERVAL 7 DAY) THEN pg.minutes ELSE 0 END) AS minutes_last_7_days
-  FROM roster AS r
-  JOIN player_games AS pg ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup
-  GROUP BY r.as_of_date, r.player_lookup
+  SELECT pg.as_of_date, pg.player_lookup,
+    COUNT(*) AS games_in_sample,
+    ${orderedAvg('pg', 'usage_rate', SHORT_WINDOW_GAMES)} AS usage_rate_last_5
+  FROM roster_games AS pg
+  GROUP BY pg.as_of_date, pg.player_lookup
 ),
-team_pace AS (
-  SELECT as_of_date, team_abbr, AVG(pace) AS pace_last_10
+-- His games on each of the ${RECENT_DAYS} days before the date (days_ago 1 = the day before),
+-- found by date with an equi-join; minutes added in days_ago order (see orderedAvg).
+player_recent_days AS (
+  SELECT d.as_of_date, d.player_lookup,
+    COUNT(*) AS games_last_7_days,
+    ${minutesOnDays(3)} AS minutes_last_3_days,
+    ${minutesOnDays(RECENT_DAYS)} AS minutes_last_7_days
   FROM (
-    SELECT td.game_date AS as_of_date, td.team_abbr, o.pace,
-      ROW_NUMBER() OVER (
-        PARTITION BY td.game_date, td.team_abbr ORDER BY o.game_date DESC, o.game_id DESC
-      ) AS games_ago
-    FROM team_dates AS td
-    JOIN ${offense} AS o
-      ON o.team_abbr = td.team_abbr AND o.season_year = td.season_year AND o.game_date < td.game_date
-  ) AS paced
-  WHERE games_ago <= ${PACE_WINDOW_GAMES}
-  GROUP BY as_of_date, team_abbr
+    SELECT r.as_of_date, r.player_lookup, DATE_DIFF(r.as_of_date, g.game_date, DAY) AS days_ago, g.minutes
+    FROM roster AS r
+    CROSS JOIN ${unnestDaysBefore('r.as_of_date', RECENT_DAYS, 'day_before')}
+    JOIN player_log AS g
+      ON g.player_lookup = r.player_lookup AND g.season_year = r.season_year AND g.game_date = day_before
+  ) AS d
+  GROUP BY d.as_of_date, d.player_lookup
+),
+${teamRecentGamesCtes('pace', offense, ['game_id', 'pace'], PACE_WINDOW_GAMES)},
+team_pace AS (
+  SELECT g.as_of_date, g.team_abbr, ${orderedAvg('g', 'pace', PACE_WINDOW_GAMES)} AS pace_last_10
+  FROM pace_games AS g
+  GROUP BY g.as_of_date, g.team_abbr
 ),
 inputs AS (
   SELECT r.as_of_date, r.game_id, r.season_year, r.player_lookup, r.team_abbr, r.opponent_abbr, r.is_home,
-    f.games_in_sample, f.points_avg_season AS baseline, f.usage_rate_last_5, f.usage_rate_season,
-    f.games_last_7_days, f.minutes_last_3_days, f.minutes_last_7_days,
+    f.games_in_sample, r.points_avg_season AS baseline, f.usage_rate_last_5, r.usage_rate_avg_season AS usage_rate_season,
+    COALESCE(rd.games_last_7_days, 0) AS games_last_7_days,
+    COALESCE(rd.minutes_last_3_days, 0) AS minutes_last_3_days,
+    COALESCE(rd.minutes_last_7_days, 0) AS minutes_last_7_days,
     DATE_DIFF(r.as_of_date, r.last_game_date, DAY) - 1 AS days_rest,
     r.last_game_date = DATE_SUB(r.as_of_date, INTERVAL 1 DAY) AS is_back_to_back,
     tp.pace_last_10 AS team_pace, op.pace_last_10 AS opponent_pace,
     ${matchupParts}
   FROM roster AS r
   JOIN player_form AS f ON f.as_of_date = r.as_of_date AND f.player_lookup = r.player_lookup
+  LEFT JOIN player_recent_days AS rd ON rd.as_of_date = r.as_of_date AND rd.player_lookup = r.player_lookup
   LEFT JOIN team_pace AS tp ON tp.as_of_date = r.as_of_date AND tp.team_abbr = r.team_abbr
   LEFT JOIN team_pace AS op ON op.as_of_date = r.as_of_date AND op.team_abbr = r.opponent_abbr
-  LEFT JOIN ${shotZones} AS z ON z.analysis_date = r.as_of_date AND z.player_lookup = r.player_lookup
-  LEFT JOIN ${defenseZones} AS o ON o.analysis_date = r.as_of_date AND o.team_abbr = r.opponent_abbr
+  LEFT JOIN (SELECT * FROM ${shotZones} WHERE analysis_date IN UNNEST(@dates)) AS z
+    ON z.analysis_date = r.as_of_date AND z.player_lookup = r.player_lookup
+  LEFT JOIN (SELECT * FROM ${defenseZones} WHERE analysis_date IN UNNEST(@dates)) AS o
+    ON o.analysis_date = r.as_of_date AND o.team_abbr = r.opponent_abbr
 ),
 factors AS (
   SELECT i.*,

@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_DAILY_CACHE } from './tables.ts';
 import {
   PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, rosterCtes, selectList, teamDatesCte,
+  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, stddevSampInt, teamDatesCte,
 } from './sql.ts';
 
 const last = (n: number, expr: string) => `CASE WHEN pg.games_ago <= ${n} THEN ${expr} END`;
@@ -19,25 +19,20 @@ function insertSql(project: string): string {
   return `${insertHeader(project, PLAYER_DAILY_CACHE)}
 WITH
 ${teamDatesCte(project)},
-${rosterCtes(project)},
-player_season AS (
-  SELECT r.as_of_date, r.player_lookup,
-    COUNT(*) AS games_played,
-    AVG(pg.points) AS points_avg_season,
-    AVG(pg.rebounds) AS rebounds_avg_season,
-    AVG(pg.assists) AS assists_avg_season,
-    AVG(pg.minutes) AS minutes_avg_season,
+${rosterCtes(project, ['points', 'rebounds', 'assists', 'minutes'])},
+${recentGamesCte(PLAYER_WINDOW_GAMES)},
+player_recent AS (
+  SELECT pg.as_of_date, pg.player_lookup,
     AVG(${last(SHORT_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_5,
-    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_10,
-    STDDEV_SAMP(${last(PLAYER_WINDOW_GAMES, 'pg.points')}) AS points_std_last_10,
-    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.rebounds')}) AS rebounds_avg_last_10,
-    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.assists')}) AS assists_avg_last_10,
-    AVG(${last(SHORT_WINDOW_GAMES, 'pg.minutes')}) AS minutes_avg_last_5,
-    AVG(${last(PLAYER_WINDOW_GAMES, 'pg.minutes')}) AS minutes_avg_last_10,
-    COUNTIF(pg.games_ago <= ${PLAYER_WINDOW_GAMES}) AS games_in_sample
-  FROM roster AS r
-  JOIN player_games AS pg ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup
-  GROUP BY r.as_of_date, r.player_lookup
+    AVG(pg.points) AS points_avg_last_10,
+    ${stddevSampInt('pg.points')} AS points_std_last_10,
+    AVG(pg.rebounds) AS rebounds_avg_last_10,
+    AVG(pg.assists) AS assists_avg_last_10,
+    ${orderedAvg('pg', 'minutes', SHORT_WINDOW_GAMES)} AS minutes_avg_last_5,
+    ${orderedAvg('pg', 'minutes', PLAYER_WINDOW_GAMES)} AS minutes_avg_last_10,
+    COUNT(*) AS games_in_sample
+  FROM roster_games AS pg
+  GROUP BY pg.as_of_date, pg.player_lookup
 )
 SELECT
   ${selectList(PLAYER_DAILY_CACHE, {
@@ -47,12 +42,12 @@ SELECT
     team_abbr: 'r.team_abbr',
     game_id: 'r.game_id',
     opponent_abbr: 'r.opponent_abbr',
-    games_played_season: 's.games_played',
+    games_played_season: 'r.last_game_index',
     last_game_date: 'r.last_game_date',
-    points_avg_season: 's.points_avg_season',
-    rebounds_avg_season: 's.rebounds_avg_season',
-    assists_avg_season: 's.assists_avg_season',
-    minutes_avg_season: 's.minutes_avg_season',
+    points_avg_season: 'r.points_avg_season',
+    rebounds_avg_season: 'r.rebounds_avg_season',
+    assists_avg_season: 'r.assists_avg_season',
+    minutes_avg_season: 'r.minutes_avg_season',
     points_avg_last_5: 's.points_avg_last_5',
     points_avg_last_10: 's.points_avg_last_10',
     points_std_last_10: 's.points_std_last_10',
@@ -60,12 +55,12 @@ SELECT
     assists_avg_last_10: 's.assists_avg_last_10',
     minutes_avg_last_5: 's.minutes_avg_last_5',
     minutes_avg_last_10: 's.minutes_avg_last_10',
-    minutes_trend: 's.minutes_avg_last_5 - s.minutes_avg_season',
+    minutes_trend: 's.minutes_avg_last_5 - r.minutes_avg_season',
     games_in_sample: 's.games_in_sample',
     completeness_pct: completeness('s.games_in_sample', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN player_season AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup`;
+JOIN player_recent AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup`;
 }
 
 export const playerDailyCache: ProcessorDef = {

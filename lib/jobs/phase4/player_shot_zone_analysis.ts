@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_SHOT_ZONE_ANALYSIS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -49,30 +49,32 @@ function insertSql(project: string): string {
 WITH
 ${teamDatesCte(project)},
 ${rosterCtes(project)},
+${recentGamesCte(PLAYER_WINDOW_GAMES)},
+-- Play-by-play of the games read: which games have it, and each player's shots there.
 pbp_games AS (
   SELECT DISTINCT game_id FROM ${shots}
+  WHERE game_id IN (SELECT game_id FROM player_log)
 ),
 player_zone_shots AS (
   SELECT s.game_id, s.player_lookup,
     ${zoneCounts}
   FROM ${shots} AS s
+  WHERE s.game_id IN (SELECT game_id FROM player_log)
   GROUP BY s.game_id, s.player_lookup
 ),
 shot_window AS (
-  SELECT r.as_of_date, r.player_lookup,
+  SELECT pg.as_of_date, pg.player_lookup,
     COUNT(*) AS games_in_sample,
     COUNT(pbp.game_id) AS games_with_shot_data,
     AVG(CASE WHEN pg.games_ago <= ${SHORT_WINDOW_GAMES} THEN pg.points END) AS points_avg_last_5,
     AVG(pg.points) AS points_avg_last_10,
-    AVG(pg.minutes) AS minutes_avg_last_10,
+    ${orderedAvg('pg', 'minutes', PLAYER_WINDOW_GAMES)} AS minutes_avg_last_10,
     SAFE_DIVIDE(SUM(pg.fg3_attempted), SUM(pg.fg_attempted)) AS fg3_attempt_rate,
     ${zoneSums}
-  FROM roster AS r
-  JOIN player_games AS pg
-    ON pg.as_of_date = r.as_of_date AND pg.player_lookup = r.player_lookup AND pg.games_ago <= ${PLAYER_WINDOW_GAMES}
+  FROM roster_games AS pg
   LEFT JOIN pbp_games AS pbp ON pbp.game_id = pg.game_id
   LEFT JOIN player_zone_shots AS z ON z.game_id = pg.game_id AND z.player_lookup = pg.player_lookup
-  GROUP BY r.as_of_date, r.player_lookup
+  GROUP BY pg.as_of_date, pg.player_lookup
 )
 SELECT
   ${selectList(PLAYER_SHOT_ZONE_ANALYSIS, {

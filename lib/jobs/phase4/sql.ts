@@ -6,11 +6,17 @@
  * (lib/warehouse/translate.ts). Two portability rules hold throughout:
  *  - no GREATEST/LEAST with a possibly NULL argument (BigQuery returns NULL,
  *    DuckDB ignores the NULL), so their arguments are COALESCEd first;
- *  - history is joined with `game_date < date` and ranked with ROW_NUMBER, so a
- *    record never sees its own date (no leakage), and many dates run in one
- *    set-based statement.
+ *  - history is read once per statement as game logs (one row per game, numbered
+ *    in order); a date finds the latest game strictly before it (`game_date <
+ *    date`, the next game on or after it) and reaches the N games before that by
+ *    number with an equi-join, so a record never sees its own date (no leakage),
+ *    many dates run in one statement, and the work grows with the games read
+ *    and the rows written, not with dates × games.
  */
 import type { TableDef } from '../../seed/schema.ts';
+import { unnestBack } from '../phase3/sql.ts';
+
+export { orderedAvg, unnestBack } from '../phase3/sql.ts';
 
 /** Games in each rolling window: completeness_pct is games found / window. */
 export const TEAM_WINDOW_GAMES = 15;
@@ -65,48 +71,198 @@ export function teamDatesCte(project: string): string {
 }
 
 /**
- * After `team_dates`, three CTEs:
- *  - `player_games`: every game each player played (minutes > 0) this season
- *    before each requested date (`as_of_date`), `games_ago` 1 = the latest;
- *  - `team_recent`: the date of each team's Nth most recent game before the date;
+ * Which history rows a statement reads: the seasons of the requested dates, game
+ * dates before the last of them (a date reads only games strictly before it) and
+ * from a year before the first (a season is shorter than that, so this bound
+ * changes no result). The date bounds come from @dates itself, so BigQuery can
+ * prune partitions with them.
+ */
+export function historyScope(alias: string): string {
+  return `${alias}.season_year IN (SELECT season_year FROM team_dates)
+    AND ${alias}.game_date < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND ${alias}.game_date >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
+}
+
+/** `UNNEST([date − 1 day, …, date − n days]) AS alias`: the n days before a row's date, to join on. */
+export function unnestDaysBefore(date: string, n: number, alias: string): string {
+  return `UNNEST([${Array.from({ length: n }, (_, i) => `DATE_SUB(${date}, INTERVAL ${i + 1} DAY)`).join(', ')}]) AS ${alias}`;
+}
+
+/** The box-score columns player_log carries, and which of them are FLOAT64. */
+const PLAYER_LOG_COLUMNS = [
+  'team_abbr', 'game_id', 'game_date', 'minutes', 'points', 'rebounds', 'assists', 'usage_rate', 'fg_attempted', 'fg3_attempted',
+] as const;
+export type PlayerLogColumn = (typeof PLAYER_LOG_COLUMNS)[number];
+const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_rate']);
+
+/**
+ * Season-to-date averages of a FLOAT64 column are summed from blocks of this many
+ * games, and a player's season may hold at most MAX_SEASON_GAMES of his games
+ * (82, the play-in and four playoff rounds fit; more fails the statement).
+ */
+const SEASON_BLOCK_GAMES = 16;
+export const MAX_SEASON_GAMES = 128;
+
+/**
+ * After `team_dates`, CTEs set-based (history is read once, not once per date):
+ *  - `player_log`: every game each player played (minutes > 0) in the seasons of
+ *    the requested dates, before the last of them, numbered oldest first within
+ *    his season (`game_index`), with the date of his next game (`next_game_date`,
+ *    NULL for the last one read);
+ *  - `team_log`: each team's game dates in player_log, numbered the same way;
+ *  - `team_recent`: each playing team's last N game dates before the date;
  *  - `roster`: one row per player and date, for players whose latest game this
  *    season was for a team playing that date, within its last N games (so a
  *    player waived or out for weeks drops off, and a traded player moves with
- *    his first game for the new team). Uses only games before the date.
+ *    his first game for the new team). Uses only games before the date. With
+ *    `<column>_avg_season` for each column in `seasonAverages`: its average over
+ *    his games this season before the date.
+ *
+ * A player's latest game before a date D is the player_log row with
+ * game_date < D <= next_game_date (or no next game). Its game_index is the number
+ * of his games this season before D (roster's `last_game_index`), so his last N
+ * games are the rows numbered last_game_index − N + 1 … last_game_index
+ * (`recentGamesCte`) and his season so far the rows up to it.
+ *
+ * Season averages are computed so that a date's figure depends on nothing but
+ * his games before it, to the last bit: an INT64 column's running average is
+ * exact (integer sums); a FLOAT64 column's is added up from sums over fixed
+ * blocks of 16 games (`season_blocks`), since the rounding of a running sum over
+ * the whole log can change with the number of rows read.
  */
-export function rosterCtes(project: string): string {
+export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = []): string {
   const pgs = tableRef(project, 'nba_analytics.player_game_summary');
-  return `player_games AS (
-  SELECT d.as_of_date, g.player_lookup, g.team_abbr, g.game_id, g.game_date,
-    g.minutes, g.points, g.rebounds, g.assists, g.usage_rate, g.fg_attempted, g.fg3_attempted,
-    ROW_NUMBER() OVER (
-      PARTITION BY d.as_of_date, g.player_lookup ORDER BY g.game_date DESC, g.game_id DESC
-    ) AS games_ago
-  FROM (SELECT DISTINCT game_date AS as_of_date, season_year FROM team_dates) AS d
-  JOIN ${pgs} AS g
-    ON g.season_year = d.season_year AND g.game_date < d.as_of_date
-  WHERE g.minutes > 0
-),
-team_recent AS (
-  SELECT as_of_date, team_abbr, MIN(game_date) AS recent_since
-  FROM (
-    SELECT as_of_date, team_abbr, game_date,
-      DENSE_RANK() OVER (PARTITION BY as_of_date, team_abbr ORDER BY game_date DESC) AS team_games_ago
-    FROM player_games
-  ) AS team_games
-  WHERE team_games_ago <= ${ROSTER_RECENT_GAMES}
-  GROUP BY as_of_date, team_abbr
+  const ordered = 'PARTITION BY g.player_lookup, g.season_year ORDER BY g.game_date, g.game_id';
+  const exact = seasonAverages.filter((c) => !FLOAT_COLUMNS.has(c));
+  const blocked = seasonAverages.filter((c) => FLOAT_COLUMNS.has(c));
+  const block = `${ordered} ROWS BETWEEN ${SEASON_BLOCK_GAMES - 1} PRECEDING AND CURRENT ROW`;
+  const logWindows = [
+    ...exact.map((c) => `AVG(g.${c}) OVER (${ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${c}_avg_season`),
+    ...blocked.map((c) => `SUM(g.${c}) OVER (${block}) AS ${c}_block_sum, COUNT(g.${c}) OVER (${block}) AS ${c}_block_count`),
+  ].map((x) => `,\n    ${x}`).join('');
+  const rosterName = blocked.length ? 'roster_players' : 'roster';
+  const blocks = Array.from({ length: MAX_SEASON_GAMES / SEASON_BLOCK_GAMES }, (_, j) => j * SEASON_BLOCK_GAMES);
+  const blockedAverage = (c: string) => `CASE WHEN r.last_game_index > ${MAX_SEASON_GAMES}
+      THEN ERROR(CONCAT('more than ${MAX_SEASON_GAMES} games in a season for ', r.player_lookup))
+      ELSE SAFE_DIVIDE(${blocks.map((b) => `COALESCE(MAX(CASE WHEN g.game_index = r.last_game_index - ${b} THEN g.${c}_block_sum END), 0)`).join('\n        + ')},
+        SUM(g.${c}_block_count)) END AS ${c}_avg_season`;
+  const seasonBlocks = blocked.length ? `,
+-- FLOAT64 season averages: the sums of his blocks of ${SEASON_BLOCK_GAMES} games ending at his latest game,
+-- ${SEASON_BLOCK_GAMES} before it, …, added newest first.
+season_blocks AS (
+  SELECT r.as_of_date, r.player_lookup,
+    ${blocked.map(blockedAverage).join(',\n    ')}
+  FROM roster_players AS r
+  CROSS JOIN ${unnestBack('r.last_game_index', blocks, 'block_end')}
+  JOIN player_log AS g
+    ON g.player_lookup = r.player_lookup AND g.season_year = r.season_year AND g.game_index = block_end
+  GROUP BY r.as_of_date, r.player_lookup, r.last_game_index
 ),
 roster AS (
-  SELECT td.game_date AS as_of_date, td.season_year, td.game_id, td.team_abbr, td.opponent_abbr,
-    td.is_home, pg.player_lookup, pg.game_date AS last_game_date
+  SELECT r.*, ${blocked.map((c) => `b.${c}_avg_season`).join(', ')}
+  FROM roster_players AS r
+  JOIN season_blocks AS b ON b.as_of_date = r.as_of_date AND b.player_lookup = r.player_lookup
+)` : '';
+  return `player_log AS (
+  SELECT g.player_lookup, g.season_year, ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')},
+    ROW_NUMBER() OVER (${ordered}) AS game_index,
+    LEAD(g.game_date) OVER (${ordered}) AS next_game_date${logWindows}
+  FROM ${pgs} AS g
+  WHERE g.minutes > 0
+    AND ${historyScope('g')}
+),
+team_log AS (
+  SELECT team_abbr, season_year, game_date,
+    ROW_NUMBER() OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS team_game_index,
+    LEAD(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS next_team_date
+  FROM (SELECT DISTINCT team_abbr, season_year, game_date FROM player_log) AS team_game_dates
+),
+team_recent AS (
+  SELECT td.game_date AS as_of_date, td.season_year, td.game_id, td.team_abbr, td.opponent_abbr, td.is_home,
+    recent.game_date AS team_game_date
   FROM team_dates AS td
-  JOIN player_games AS pg
-    ON pg.as_of_date = td.game_date AND pg.team_abbr = td.team_abbr AND pg.games_ago = 1
-  JOIN team_recent AS tr
-    ON tr.as_of_date = td.game_date AND tr.team_abbr = td.team_abbr
-  WHERE pg.game_date >= tr.recent_since
+  JOIN team_log AS latest
+    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
+    AND latest.game_date < td.game_date
+    AND COALESCE(latest.next_team_date, DATE '9999-12-31') >= td.game_date
+  CROSS JOIN ${unnestBack('latest.team_game_index', range(ROSTER_RECENT_GAMES), 'recent_index')}
+  JOIN team_log AS recent
+    ON recent.team_abbr = latest.team_abbr AND recent.season_year = latest.season_year
+    AND recent.team_game_index = recent_index
+),
+${rosterName} AS (
+  SELECT tr.as_of_date, tr.season_year, tr.game_id, tr.team_abbr, tr.opponent_abbr, tr.is_home,
+    pl.player_lookup, pl.game_date AS last_game_date, pl.game_index AS last_game_index${
+  exact.map((c) => `,\n    pl.${c}_avg_season`).join('')}
+  FROM team_recent AS tr
+  JOIN player_log AS pl
+    ON pl.team_abbr = tr.team_abbr AND pl.season_year = tr.season_year AND pl.game_date = tr.team_game_date
+  -- His latest game before the date.
+  WHERE COALESCE(pl.next_game_date, DATE '9999-12-31') >= tr.as_of_date
+)${seasonBlocks}`;
+}
+
+/** 0, 1, …, n − 1. */
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * After rosterCtes, `roster_games`: each roster row's last n games before its
+ * date (as_of_date, player_lookup, games_ago 1 = the latest, and the player_log
+ * columns), found by game number with an equi-join.
+ */
+export function recentGamesCte(n: number): string {
+  return `roster_games AS (
+  SELECT r.as_of_date, r.player_lookup, r.last_game_index - g.game_index + 1 AS games_ago,
+    ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')}
+  FROM roster AS r
+  CROSS JOIN ${unnestBack('r.last_game_index', range(n), 'wanted_index')}
+  JOIN player_log AS g
+    ON g.player_lookup = r.player_lookup AND g.season_year = r.season_year AND g.game_index = wanted_index
 )`;
+}
+
+/**
+ * After `team_dates`, for a Phase 3 team table (one row per team per game), two CTEs:
+ *  - `<name>_log`: its games in the seasons of the requested dates, before the
+ *    last of them, numbered oldest first per team and season, with the date of
+ *    the team's next game;
+ *  - `<name>_games`: for each team in team_dates, its last n games this season
+ *    before the date (as_of_date, team_abbr, games_ago 1 = the latest, and the
+ *    columns), reached from its latest game before the date by game number.
+ */
+export function teamRecentGamesCtes(name: string, table: string, columns: string[], n: number): string {
+  const ordered = 'PARTITION BY t.team_abbr, t.season_year ORDER BY t.game_date, t.game_id';
+  return `${name}_log AS (
+  SELECT t.team_abbr, t.season_year, t.game_date, ${columns.map((c) => `t.${c}`).join(', ')},
+    ROW_NUMBER() OVER (${ordered}) AS game_index,
+    LEAD(t.game_date) OVER (${ordered}) AS next_game_date
+  FROM ${table} AS t
+  WHERE ${historyScope('t')}
+),
+${name}_games AS (
+  SELECT td.game_date AS as_of_date, td.team_abbr, latest.game_index - g.game_index + 1 AS games_ago,
+    ${columns.map((c) => `g.${c}`).join(', ')}
+  FROM team_dates AS td
+  JOIN ${name}_log AS latest
+    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
+    AND latest.game_date < td.game_date
+    AND COALESCE(latest.next_game_date, DATE '9999-12-31') >= td.game_date
+  CROSS JOIN ${unnestBack('latest.game_index', range(n), 'wanted_index')}
+  JOIN ${name}_log AS g
+    ON g.team_abbr = latest.team_abbr AND g.season_year = latest.season_year AND g.game_index = wanted_index
+)`;
+}
+
+/**
+ * STDDEV_SAMP of an INT64 expression, from exact integer sums (so, like an INT64
+ * AVG, independent of the order rows arrive in): √((n·Σx² − (Σx)²) / (n·(n − 1))),
+ * NULL for fewer than two values.
+ */
+export function stddevSampInt(expr: string): string {
+  const n = `COUNT(${expr})`;
+  return `CASE WHEN ${n} > 1 THEN SQRT((${n} * SUM((${expr}) * (${expr})) - SUM(${expr}) * SUM(${expr})) / (${n} * (${n} - 1))) END`;
 }
 
 /** `INSERT INTO `project.dataset.table` (columns…)`, in the table's column order. */

@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { TEAM_DEFENSE_ZONE_ANALYSIS } from './tables.ts';
 import {
   SEASON_LOOKBACK_DAYS, TEAM_WINDOW_DAYS, TEAM_WINDOW_GAMES,
-  completeness, insertHeader, selectList, tableRef, teamDatesCte,
+  completeness, historyScope, insertHeader, orderedAvg, selectList, tableRef, teamDatesCte, teamRecentGamesCtes,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -46,6 +46,11 @@ function insertSql(project: string): string {
   const schedule = tableRef(project, 'nba_raw.nbac_schedule');
   const defense = tableRef(project, 'nba_analytics.team_defense_game_summary');
   const zoneSums = ZONES.map((z) => `SUM(z.${z}_att) AS ${z}_att, SUM(z.${z}_made) AS ${z}_made`).join(',\n    ');
+  const runningSums = ZONES.map((z) => `SUM(${z}_att) OVER season_so_far AS ${z}_att, SUM(${z}_made) OVER season_so_far AS ${z}_made`).join(',\n    ');
+  const defenseColumns = [
+    'game_id', 'opponent_abbr', 'points_allowed', 'defensive_rating', 'pace',
+    'opp_fg_made', 'opp_fg_attempted', 'opp_fg3_made', 'opp_fg3_attempted',
+  ];
   return `${insertHeader(project, TEAM_DEFENSE_ZONE_ANALYSIS)}
 WITH
 ${teamDatesCte(project)},
@@ -55,42 +60,45 @@ game_zone_shots AS (
     ${zoneCounts()}
   FROM ${shots} AS s
   JOIN ${schedule} AS sch ON sch.game_id = s.game_id
+  WHERE ${historyScope('sch')}
   GROUP BY s.game_id, s.team_abbr, sch.game_date, sch.season_year
 ),
--- Each playing team's games this season before the date, newest first.
-defense_games AS (
-  SELECT td.game_date AS analysis_date, td.team_abbr, d.game_id, d.opponent_abbr,
-    d.points_allowed, d.defensive_rating, d.pace,
-    d.opp_fg_made, d.opp_fg_attempted, d.opp_fg3_made, d.opp_fg3_attempted,
-    ROW_NUMBER() OVER (
-      PARTITION BY td.game_date, td.team_abbr ORDER BY d.game_date DESC, d.game_id DESC
-    ) AS games_ago
-  FROM team_dates AS td
-  JOIN ${defense} AS d
-    ON d.team_abbr = td.team_abbr AND d.season_year = td.season_year AND d.game_date < td.game_date
-),
+-- Each playing team's last 15 games this season before the date (defense_games).
+${teamRecentGamesCtes('defense', defense, defenseColumns, TEAM_WINDOW_GAMES)},
 defense_window AS (
-  SELECT g.analysis_date, g.team_abbr,
+  SELECT g.as_of_date AS analysis_date, g.team_abbr,
     COUNT(*) AS games_in_sample,
     AVG(g.points_allowed) AS points_allowed_avg,
-    AVG(g.defensive_rating) AS defensive_rating_avg,
-    AVG(g.pace) AS pace_avg,
+    ${orderedAvg('g', 'defensive_rating', TEAM_WINDOW_GAMES)} AS defensive_rating_avg,
+    ${orderedAvg('g', 'pace', TEAM_WINDOW_GAMES)} AS pace_avg,
     SAFE_DIVIDE(SUM(g.opp_fg_made), SUM(g.opp_fg_attempted)) AS opp_fg_pct,
     SAFE_DIVIDE(SUM(g.opp_fg3_made), SUM(g.opp_fg3_attempted)) AS opp_fg3_pct,
     COUNT(z.game_id) AS games_with_shot_data,
     ${zoneSums}
   FROM defense_games AS g
   LEFT JOIN game_zone_shots AS z ON z.game_id = g.game_id AND z.shooting_team = g.opponent_abbr
-  WHERE g.games_ago <= ${TEAM_WINDOW_GAMES}
-  GROUP BY g.analysis_date, g.team_abbr
+  GROUP BY g.as_of_date, g.team_abbr
 ),
--- League shooting by zone this season before each date: the baseline a defence is judged against.
+-- League shooting by zone this season before each date: the baseline a defence is
+-- judged against. Running sums per day with shots; a date takes its latest day before it.
+league_days AS (
+  SELECT season_year, game_date,
+    LEAD(game_date) OVER (PARTITION BY season_year ORDER BY game_date) AS next_game_date,
+    ${runningSums}
+  FROM (
+    SELECT z.season_year, z.game_date,
+      ${zoneSums}
+    FROM game_zone_shots AS z
+    GROUP BY z.season_year, z.game_date
+  ) AS daily
+  WINDOW season_so_far AS (PARTITION BY season_year ORDER BY game_date ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
 league_zones AS (
-  SELECT d.analysis_date,
-    ${zoneSums}
+  SELECT d.analysis_date, ${ZONES.map((z) => `l.${z}_att, l.${z}_made`).join(', ')}
   FROM (SELECT DISTINCT game_date AS analysis_date, season_year FROM team_dates) AS d
-  JOIN game_zone_shots AS z ON z.season_year = d.season_year AND z.game_date < d.analysis_date
-  GROUP BY d.analysis_date
+  JOIN league_days AS l
+    ON l.season_year = d.season_year AND l.game_date < d.analysis_date
+    AND COALESCE(l.next_game_date, DATE '9999-12-31') >= d.analysis_date
 )
 SELECT
   ${selectList(TEAM_DEFENSE_ZONE_ANALYSIS, {
