@@ -5,7 +5,6 @@
  */
 import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
 import type { Warehouse } from '../warehouse/types.ts';
-import { isSeeded, seedWarehouse } from '../seed/load.ts';
 import { ensureJobTables } from '../jobs/registry.ts';
 import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
@@ -23,7 +22,7 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
     await ensureBaseSchema(w);
     await ensureJobTables(w);
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
-    if (w.backend === 'duckdb' && !(await isSeeded(w))) await seedWithProgress(w, out);
+    if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(w))) await seedWithProgress(w, out);
   });
   return w;
 }
@@ -32,6 +31,7 @@ export async function seedWithProgress(w: Warehouse, out: Output, scale = 1): Pr
   out.err.write(`First run: seeding the embedded warehouse with four seasons of NBA data${scale > 1 ? ` (scale ${scale})` : ''}…\n`);
   const state: ProgressState = { label: 'seed', done: 0, total: 1, startedAt: Date.now() };
   const board = new ProgressBoard(out.err, [state]);
+  const { seedWarehouse } = await import('../seed/load.ts');
   const summary = await seedWarehouse(w, {
     scale,
     onProgress: (done, total, label) => {

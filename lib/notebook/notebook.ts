@@ -401,9 +401,10 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   let nb: Notebook | null = null;
   let w: Warehouse | null = io.warehouse ?? null;
   try {
+    // The title first: an operator sees at once what started, before the warehouse opens.
+    out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
     w ??= await connectWarehouse(opts, out);
     await requireGames(w, opts);
-    out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
     for (const l of def.intro?.({ range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project }) ?? []) out.info(l);
     journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
     nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);

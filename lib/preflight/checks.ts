@@ -3,13 +3,13 @@
  * long work: the backfill jobs exist, we are inside tmux/screen, and where the
  * monitor is.
  */
-import { $ } from 'zx';
 import type { Output } from '../notebook/output.ts';
 
 export const LIST_JOBS_COMMAND = './bin/run_backfill.sh --list | grep precompute';
 
 /** Runs the original's `--list | grep precompute` and returns the lines it printed. */
 export async function listPrecomputeJobs(): Promise<string[]> {
+  const { $ } = await import('zx'); // only this step shells out; the rest of a script starts without it
   const r = await $({ quiet: true, nothrow: true })`./bin/run_backfill.sh --list`;
   if (r.exitCode !== 0) throw new Error(`./bin/run_backfill.sh --list failed: ${r.stderr.trim().split('\n').pop()}`);
   return r.stdout.split('\n').filter((l) => l.includes('precompute'));

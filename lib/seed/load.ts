@@ -9,7 +9,7 @@ import { insertStatements, rowValues } from './insert.ts';
 import { PHASE2_TABLE_NAMES, type Phase2Rows, type Phase2Table } from './rows.ts';
 import { PHASE2_TABLES, createTableSql, type TableDef } from './schema.ts';
 import { AS_OF } from './seasons.ts';
-import { DuckDBWarehouse } from '../warehouse/duckdb.ts';
+import type { DuckDBWarehouse } from '../warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../warehouse/open.ts';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Warehouse } from '../warehouse/types.ts';
@@ -17,15 +17,7 @@ import { WarehouseError, type Warehouse } from '../warehouse/types.ts';
 /** Bump when the generator's output changes, so an old seed is recognisably old. */
 export const SEED_VERSION = 'phase2-v1';
 
-/** The six Phase 2 load jobs, as run_backfill.sh names them. */
-export const PHASE2_LOADS: readonly { job: string; processorName: string; table: string; critical: boolean }[] = [
-  { job: 'raw/nbac_schedule', processorName: 'NbacScheduleProcessor', table: 'nba_raw.nbac_schedule', critical: true },
-  { job: 'raw/nbac_team_boxscore', processorName: 'NbacTeamBoxscoreProcessor', table: 'nba_raw.nbac_team_boxscore', critical: true },
-  { job: 'raw/nbac_gamebook_player_stats', processorName: 'NbacGamebookProcessor', table: 'nba_raw.nbac_gamebook_player_stats', critical: true },
-  { job: 'raw/bdl_player_boxscores', processorName: 'BdlBoxscoresProcessor', table: 'nba_raw.bdl_player_boxscores', critical: false },
-  { job: 'raw/odds_api_player_points_props', processorName: 'OddsApiPropsProcessor', table: 'nba_raw.odds_api_player_points_props', critical: false },
-  { job: 'raw/nbac_play_by_play_shots', processorName: 'NbacPlayByPlayProcessor', table: 'nba_raw.nbac_play_by_play_shots', critical: false },
-];
+export { PHASE2_LOADS } from './phase2-loads.ts';
 
 export interface SeedOptions {
   scale?: number;
@@ -77,8 +69,9 @@ function phase2Def(table: string): { def: TableDef; short: Phase2Table } {
 
 async function writeRows(w: Warehouse, def: TableDef, rows: readonly object[]): Promise<void> {
   if (rows.length === 0) return;
-  if (w instanceof DuckDBWarehouse) {
-    await w.append(def.name, def.columns.map(([name]) => name), rowValues(def, rows));
+  // The embedded warehouse takes a bulk append (the appender); checked by shape so the DuckDB module loads only when used.
+  if (w.backend === 'duckdb' && typeof (w as Partial<DuckDBWarehouse>).append === 'function') {
+    await (w as DuckDBWarehouse).append(def.name, def.columns.map(([name]) => name), rowValues(def, rows));
   } else {
     for (const s of insertStatements(w.project, def, rows)) await w.execute(s.sql, s.params);
   }

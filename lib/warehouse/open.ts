@@ -3,7 +3,6 @@
  * script expects. The backend is a discriminated choice; an unknown one is
  * rejected before anything is opened.
  */
-import { DuckDBWarehouse } from './duckdb.ts';
 import { WarehouseError, type BackendName, type Warehouse } from './types.ts';
 import { DATASETS, RUN_HISTORY, createTableSql } from '../seed/schema.ts';
 
@@ -23,11 +22,14 @@ export interface WarehouseConfig {
 
 export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   switch (cfg.backend) {
-    case 'duckdb':
+    case 'duckdb': {
+      // Loaded on first use, like BigQuery's client: a script prints its first line before the native module loads.
+      const { DuckDBWarehouse } = await import('./duckdb.ts');
       return new DuckDBWarehouse({
         file: cfg.file, project: cfg.project, readOnly: cfg.readOnly,
         busyTimeoutMs: cfg.busyTimeoutMs, onWait: cfg.onWait,
       });
+    }
     case 'bigquery': {
       // Loaded only when asked for: the embedded default never pays for the client.
       const { BigQueryWarehouse } = await import('./bigquery.ts');
