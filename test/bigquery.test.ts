@@ -431,3 +431,21 @@ describe('endpoint and credentials', () => {
     expect(() => new BigQueryWarehouse({ project: '' })).toThrow(/--project/);
   });
 });
+
+describe('DML concurrency', () => {
+  it('runs one mutating statement at a time per process, within BigQuery’s 2 concurrent DML per table', async () => {
+    const w = warehouse();
+    for (let i = 0; i < 4; i++) fake.slowNextJob(3);
+    // Five jobs writing at once, as the five parallel Phase 3 jobs write the run history.
+    await Promise.all([1, 2, 3, 4, 5].map((i) => w.execute(`INSERT INTO ${GAMES} VALUES (@id, DATE '2024-02-01', 1)`, { id: `c${i}` })));
+    // Serialised means each job's requests (insert, polls, results) all come before the next job's insert.
+    const ids = fake.requestsFor('jobs.insert').map((r) => r.body.jobReference.jobId as string);
+    const span = (id: string) => {
+      const at = fake.requests.map((r, k) => (r.path.includes(id) || r.body?.jobReference?.jobId === id ? k : -1)).filter((k) => k >= 0);
+      return [Math.min(...at), Math.max(...at)];
+    };
+    const spans = ids.map(span).sort((x, y) => x[0] - y[0]);
+    for (let k = 1; k < spans.length; k++) expect(spans[k][0]).toBeGreaterThan(spans[k - 1][1]);
+    expect(fake.requestsFor('jobs.insert')).toHaveLength(5);
+  });
+});

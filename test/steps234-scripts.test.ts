@@ -1,20 +1,20 @@
 /** Steps 2, 3 and 4, and run_backfill.sh, run as a user would (child processes on a seeded copy). */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backfill, fileDigest, sandbox, script } from './support/scripts.ts';
+import { backfill, fileDigest, sandbox, scriptAsync as script } from './support/scripts.ts';
 import { latestStates, withWarehouse } from './support/inspect.ts';
 
 const DOC = ['--answer', '2.4.1=document:team box scores missing at the source'];
 
 describe('run_backfill.sh, the original command line', () => {
-  it('--list shows every job with its processor, table and how it runs', () => {
+  it('--list shows every job with its processor, table and how it runs', async () => {
     const r = backfill(['--list'], sandbox({ seeded: false }));
     expect(r.code).toBe(0);
     for (const line of ['analytics/player_game_summary', 'PlayerGameSummaryProcessor', 'precompute/ml_feature_store', 'nba_predictions.ml_feature_store']) expect(r.stdout).toContain(line);
     expect(r.stdout.split('\n').filter((l) => l.includes('precompute/')).map((l) => l.trim().split(/\s+/).at(-1))).toEqual(['1st', '2nd', '3rd', '4th', '5th']);
   });
 
-  it('--dry-run says what would run and writes nothing', () => {
+  it('--dry-run says what would run and writes nothing', async () => {
     const sb = sandbox();
     const before = fileDigest(sb.warehouse);
     const r = backfill(['analytics/player_game_summary', '--start-date=2021-10-19', '--end-date=2022-04-10', '--dry-run'], sb);
@@ -49,9 +49,9 @@ describe('run_backfill.sh, the original command line', () => {
 });
 
 describe('02-phase3 as a user runs it', () => {
-  it('--yes runs the five in parallel, validates, and stops at the failures gate with its reason', () => {
+  it('--yes runs the five in parallel, validates, and stops at the failures gate with its reason', async () => {
     const sb = sandbox();
-    const r = script('02-phase3', ['--season', '2021-22', '--yes'], sb);
+    const r = await script('02-phase3', ['--season', '2021-22', '--yes'], sb);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('Note: the first 7 days (2021-10-19..2021-10-25) will have Phase 4 skip due to bootstrap.');
     expect(r.stdout).toMatch(/analytics\/player_game_summary\s+\|\s+166 \|\s+0 \|/);
@@ -62,7 +62,7 @@ describe('02-phase3 as a user runs it', () => {
 
   it('--json with answers: one document, the original column names, and a second run changes nothing', async () => {
     const sb = sandbox();
-    const r = script('02-phase3', ['--season', '2021-22', '--yes', '--json', ...DOC], sb);
+    const r = await script('02-phase3', ['--season', '2021-22', '--yes', '--json', ...DOC], sb);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     const v = doc.steps.find((s: { id: string }) => s.id === '2.3');
@@ -70,15 +70,15 @@ describe('02-phase3 as a user runs it', () => {
     expect(v.rows.find((x: { table_name: string }) => x.table_name === 'player_game_summary')).toEqual({ table_name: 'player_game_summary', dates: 166, earliest: '2021-10-19', latest: '2022-04-10' });
     expect(doc.gates.map((g: { id: string; answer: string }) => `${g.id}=${g.answer}`)).toEqual(['2.1.1=run', '2.4.1=document']);
     const before = await latestStates(sb.warehouse);
-    const again = script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb);
+    const again = await script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb);
     expect(again.code).toBe(0);
     expect(await latestStates(sb.warehouse)).toEqual(before);
   });
 
-  it('--dry-run lists the five commands and the queries, writing nothing', () => {
+  it('--dry-run lists the five commands and the queries, writing nothing', async () => {
     const sb = sandbox();
     const before = fileDigest(sb.warehouse);
-    const r = script('02-phase3', ['--season', '2022-23', '--dry-run'], sb);
+    const r = await script('02-phase3', ['--season', '2022-23', '--dry-run'], sb);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('./bin/run_backfill.sh analytics/upcoming_player_game_context --start-date=2022-10-18 --end-date=2023-04-09 --dry-run');
     expect(r.stdout).toContain("COUNTIF(status = 'success') as success");
@@ -90,8 +90,8 @@ describe('02-phase3 as a user runs it', () => {
 describe('03-phase4 and 04-remaining-seasons', () => {
   it('03 runs the five strictly in order, shows bootstrap as expected, and passes the quality gate', async () => {
     const sb = sandbox();
-    expect(script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb).code).toBe(0);
-    const r = script('03-phase4', ['--season', '2021-22', '--yes', '--answer', '3.4.1=document:upstream gaps'], sb);
+    expect((await script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb)).code).toBe(0);
+    const r = await script('03-phase4', ['--season', '2021-22', '--yes', '--answer', '3.4.1=document:upstream gaps'], sb);
     expect(r.code, r.stdout.slice(-2000)).toBe(0);
     const order = [...r.stdout.matchAll(/── 3\.1\.(\d) Run (precompute\/\w+)/g)].map((m) => m[2]);
     expect(order).toEqual(['precompute/team_defense_zone_analysis', 'precompute/player_shot_zone_analysis', 'precompute/player_composite_factors', 'precompute/player_daily_cache', 'precompute/ml_feature_store']);
@@ -101,19 +101,19 @@ describe('03-phase4 and 04-remaining-seasons', () => {
     expect(boot.length).toBeGreaterThan(3);
   });
 
-  it('04 resumes where an interrupted run stopped, reading the run history', () => {
+  it('04 resumes where an interrupted run stopped, reading the run history', async () => {
     const sb = sandbox();
     // 2024-25 has only six weeks: its weeks 4-6 are below the 80% Good bar, and the gate says so; the operator documents it.
     const answers = ['--yes', ...DOC, '--answer', '3.4.1=document:upstream gaps', '--answer', '4.2.1=proceed', '--answer', '3.3.2=document:partial season, weeks 4-6 still ramping'];
     // A first run that covers only Phase 3 of 2024-25 (as if it had been interrupted there).
-    expect(script('02-phase3', ['--season', '2024-25', '--yes', '--answer', '2.4.1=document:gaps'], sb).code).toBe(0);
-    const r = script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
+    expect((await script('02-phase3', ['--season', '2024-25', '--yes', '--answer', '2.4.1=document:gaps'], sb)).code).toBe(0);
+    const r = await script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
     expect(r.code, r.stdout.slice(-1500)).toBe(0);
     expect(r.stdout).toMatch(/\| 2024-25 \| 2024-10-22 \| 2024-11-29 \|\s+\d+ \| done\s+\| not started \| phase 4 \|/);
     expect(r.stdout).not.toContain('Step 2: Phase 3 Backfill — 2024-25');
     expect(r.stdout).toContain('Step 3: Phase 4 Backfill — 2024-25');
     // Run again: everything is done, nothing runs.
-    const again = script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
+    const again = await script('04-remaining-seasons', ['--seasons', '2024-25', ...answers], sb);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('2024-25: Phase 3 and Phase 4 done — skipped');
   });

@@ -72,7 +72,7 @@ export interface RunSummary extends RunProgress {
 /** The plan a dry run prints: what would be processed, skipped and checked. */
 export interface RunPlan { job: string; gameDates: string[]; bootstrap: string[]; noGames: string[] }
 
-const DEFAULT_CHUNKS = 6;
+const DEFAULT_CHUNKS = 3;
 
 async function gameDates(w: Warehouse, opts: RunOptions): Promise<{ games: string[]; noGames: string[] }> {
   const sched = table(w.project, 'nba_raw.nbac_schedule');
