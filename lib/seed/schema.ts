@@ -18,6 +18,16 @@ export interface TableDef {
   columns: [name: string, type: string, description: string][];
 }
 
+/** The counting stats a team box score and a gamebook line share (NBA.com vocabulary). */
+const BOX_STATS: [string, string, string][] = [
+  ['fg2_made', 'INT64', ''], ['fg2_attempted', 'INT64', ''],
+  ['fg3_made', 'INT64', ''], ['fg3_attempted', 'INT64', ''],
+  ['ft_made', 'INT64', ''], ['ft_attempted', 'INT64', ''],
+  ['offensive_rebounds', 'INT64', ''], ['defensive_rebounds', 'INT64', ''],
+  ['assists', 'INT64', ''], ['steals', 'INT64', ''], ['blocks', 'INT64', ''],
+  ['turnovers', 'INT64', ''], ['personal_fouls', 'INT64', ''],
+];
+
 export const PHASE2_TABLES: TableDef[] = [
   {
     name: 'nba_raw.nbac_schedule',
@@ -48,12 +58,7 @@ export const PHASE2_TABLES: TableDef[] = [
       ['is_home', 'BOOL', ''],
       ['minutes', 'INT64', 'team minutes: 240 in regulation, +25 per overtime'],
       ['points', 'INT64', '= 2·fg2_made + 3·fg3_made + ft_made'],
-      ['fg2_made', 'INT64', ''], ['fg2_attempted', 'INT64', ''],
-      ['fg3_made', 'INT64', ''], ['fg3_attempted', 'INT64', ''],
-      ['ft_made', 'INT64', ''], ['ft_attempted', 'INT64', ''],
-      ['offensive_rebounds', 'INT64', ''], ['defensive_rebounds', 'INT64', ''],
-      ['assists', 'INT64', ''], ['steals', 'INT64', ''], ['blocks', 'INT64', ''],
-      ['turnovers', 'INT64', ''], ['personal_fouls', 'INT64', ''],
+      ...BOX_STATS,
     ],
   },
   {
@@ -71,12 +76,7 @@ export const PHASE2_TABLES: TableDef[] = [
       ['starter', 'BOOL', ''],
       ['minutes', 'FLOAT64', 'NULL unless active'],
       ['points', 'INT64', ''],
-      ['fg2_made', 'INT64', ''], ['fg2_attempted', 'INT64', ''],
-      ['fg3_made', 'INT64', ''], ['fg3_attempted', 'INT64', ''],
-      ['ft_made', 'INT64', ''], ['ft_attempted', 'INT64', ''],
-      ['offensive_rebounds', 'INT64', ''], ['defensive_rebounds', 'INT64', ''],
-      ['assists', 'INT64', ''], ['steals', 'INT64', ''], ['blocks', 'INT64', ''],
-      ['turnovers', 'INT64', ''], ['personal_fouls', 'INT64', ''],
+      ...BOX_STATS,
       ['plus_minus', 'INT64', ''],
     ],
   },
