@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { p, type Params } from '../warehouse/params.ts';
 import type { Statement, Warehouse } from '../warehouse/types.ts';
-import { table } from '../queries/tables.ts';
+import { table, LATEST_ATTEMPT } from '../queries/tables.ts';
 import type { Phase } from '../jobs/types.ts';
 
 export interface HistoryKey { runId: string; processorName: string; phase: Phase }
@@ -101,7 +101,7 @@ function isAlive(pid: number): boolean {
 export function latestStates(project: string): string {
   return `SELECT processor_name, data_date, status, errors, missing_dependencies, skip_reason, records_processed
 FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
+  SELECT *, ${LATEST_ATTEMPT} AS rn
   FROM ${H(project)}
   WHERE processor_name IN UNNEST(@processors) AND data_date BETWEEN @start_date AND @end_date
 )

@@ -428,7 +428,8 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
 /** A range without a single final game is bad input (exit 2), not an empty report. */
 async function requireGames(w: Warehouse, opts: CommonOptions): Promise<void> {
   const ctx = { range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project };
-  const r = await w.query(finalGameDates(ctx).sql, finalGameDates(ctx).params);
+  const q = finalGameDates(ctx);
+  const r = await w.query(q.sql, q.params);
   if (!r.rows.length) throw new UsageError(`no final games between ${opts.range.start} and ${opts.range.end}; seasons run ${SEASONS.map((s) => `${s.id}: ${s.start}..${s.end}`).join(', ')}`);
 }
 

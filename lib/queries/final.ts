@@ -5,7 +5,7 @@
  */
 import { p } from '../warehouse/params.ts';
 import type { Query, StepContext } from '../notebook/steps.ts';
-import { table } from './tables.ts';
+import { table, LATEST_ATTEMPT } from './tables.ts';
 
 const range = (ctx: StepContext) => ({ start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) });
 
@@ -52,7 +52,7 @@ export function failureSummary(ctx: StepContext): Query {
   return {
     sql: `WITH attempts AS (
   SELECT phase, processor_name, data_date, status,
-    ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
+    ${LATEST_ATTEMPT} AS rn
   FROM ${table(ctx.project, 'nba_reference.processor_run_history')}
   WHERE data_date BETWEEN @start_date AND @end_date
 )

@@ -5,7 +5,7 @@
  */
 import { p } from '../warehouse/params.ts';
 import type { Query, StepContext } from '../notebook/steps.ts';
-import { table } from './tables.ts';
+import { table, LATEST_ATTEMPT } from './tables.ts';
 
 const range = (ctx: StepContext) => ({ start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) });
 const history = (ctx: StepContext) => table(ctx.project, 'nba_reference.processor_run_history');
@@ -85,7 +85,7 @@ export function phaseFailures(phase: string) {
   SUBSTR(CAST(errors AS STRING), 1, 100) as error_preview,
   missing_dependencies
 FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
+  SELECT *, ${LATEST_ATTEMPT} AS rn
   FROM ${history(ctx)}
   WHERE phase = '${phase}'
     AND data_date BETWEEN @start_date AND @end_date
@@ -101,7 +101,7 @@ export function phase2LoadFailures(ctx: StepContext, dates: string[]): Query {
   return {
     sql: `SELECT processor_name, data_date
 FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
+  SELECT *, ${LATEST_ATTEMPT} AS rn
   FROM ${history(ctx)}
   WHERE phase = 'phase_2_raw' AND data_date IN UNNEST(@dates)
 )

@@ -4,13 +4,13 @@
  */
 import { p } from '../warehouse/params.ts';
 import type { Query, StepContext } from '../notebook/steps.ts';
-import { table } from '../queries/tables.ts';
+import { table, LATEST_ATTEMPT } from '../queries/tables.ts';
 import { PHASE4_TABLES } from '../queries/phase4.ts';
 
 const range = (ctx: StepContext) => ({ start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) });
 const history = (ctx: StepContext) => table(ctx.project, 'nba_reference.processor_run_history');
 
-const latest = (ctx: StepContext, where = '') => `SELECT *, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
+const latest = (ctx: StepContext, where = '') => `SELECT *, ${LATEST_ATTEMPT} AS rn
   FROM ${history(ctx)}
   WHERE data_date BETWEEN @start_date AND @end_date${where}`;
 

@@ -45,11 +45,6 @@ export function normalizeTimestampText(s: string): string {
   return d.toISOString();
 }
 
-export function elementType(type: ColumnType): ColumnType | null {
-  const m = /^ARRAY<(.+)>$/.exec(type);
-  return m ? (m[1] as ColumnType) : null;
-}
-
 /** Makes a JSON document of rows that may still hold bigints (defence in depth for --json). */
 export function jsonSafe(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? normalizeInt(v) : v)));
