@@ -28,9 +28,19 @@ describe('common flags', () => {
     [['--answer', '1.2'], /not ID=CHOICE/],
     [['--backend', 'postgres'], /unknown backend/],
     [['--project', "x'; DROP"], /not a valid project id/],
+    [['--sandbox-suffix', 'rb_test'], /--sandbox-suffix "rb_test" must start with _/],
+    [['--sandbox-suffix', '_RB'], /must start with _ followed by a-z, 0-9 or _/],
+    [['--sandbox-suffix', '_rb-test'], /must start with _/],
+    [['--sandbox-suffix', '_'], /must start with _/],
   ])('rejects %j', (argv, message) => {
     expect(() => resolve(argv as string[])).toThrow(UsageError);
     expect(() => resolve(argv as string[])).toThrow(message as RegExp);
+  });
+
+  it('takes a sandbox suffix, none by default', () => {
+    expect(resolve([]).sandboxSuffix).toBeNull();
+    expect(resolve(['--sandbox-suffix', '_rb_test']).sandboxSuffix).toBe('_rb_test');
+    expect(resolve(['--sandbox-suffix=_x1']).sandboxSuffix).toBe('_x1');
   });
 
   it('requires a season or dates where a script has no default range', () => {

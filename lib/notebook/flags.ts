@@ -34,6 +34,7 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'project', kind: 'string', valueName: 'ID', env: 'GOOGLE_CLOUD_PROJECT', default: 'nba-props-platform', help: 'project id in table paths (and the BigQuery project)' },
   { name: 'location', kind: 'string', valueName: 'LOC', help: 'BigQuery location, e.g. US' },
   { name: 'bq-endpoint', kind: 'string', valueName: 'URL', env: 'BIGQUERY_EMULATOR_HOST', help: 'BigQuery API endpoint override (an emulator)' },
+  { name: 'sandbox-suffix', kind: 'string', valueName: 'S', env: 'RUNBOOK_SANDBOX_SUFFIX', help: 'write every dataset as <dataset>S (e.g. _rb_test); Phase 2 is still read from nba_raw' },
   { name: 'max-bytes-billed', kind: 'string', valueName: 'BYTES', help: 'BigQuery: fail any query that would bill more (default 10 GiB)' },
   { name: 'journal', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_JOURNAL', default: '.runbook/journal.jsonl', help: 'where every run, step and answer is recorded' },
   { name: 'help', kind: 'flag', help: 'show this help' },
@@ -118,6 +119,8 @@ export interface CommonOptions {
   location?: string;
   bqEndpoint?: string;
   maxBytesBilled?: number;
+  /** Every dataset the reference platform writes (and every validation reads) becomes `<dataset><suffix>`. */
+  sandboxSuffix: string | null;
   journal: string;
   user: string;
   host: string;
@@ -132,6 +135,14 @@ export function checkSeason(value: string): Season {
   const s = seasonById(value);
   if (!s) throw new UsageError(`unknown season ${JSON.stringify(value)}; valid seasons: ${SEASONS.map((x) => x.id).join(', ')}`);
   return s;
+}
+
+/** A dataset suffix: `_` then lower-case letters, digits or `_` (BigQuery dataset names allow no more). */
+export function checkSandboxSuffix(value: string): string {
+  if (!/^_[a-z0-9_]{1,40}$/.test(value)) {
+    throw new UsageError(`--sandbox-suffix ${JSON.stringify(value)} must start with _ followed by a-z, 0-9 or _ (e.g. _rb_test)`);
+  }
+  return value;
 }
 
 /**
@@ -168,6 +179,7 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
     maxBytesBilled = Number(flags['max-bytes-billed']);
     if (!Number.isSafeInteger(maxBytesBilled) || maxBytesBilled <= 0) throw new UsageError('--max-bytes-billed must be a positive whole number of bytes');
   }
+  const sandboxSuffix = flags['sandbox-suffix'] !== undefined ? checkSandboxSuffix(String(flags['sandbox-suffix'])) : null;
   const project = String(flags.project);
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) throw new UsageError(`--project ${JSON.stringify(project)} is not a valid project id`);
 
@@ -185,6 +197,7 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
     location: flags.location as string | undefined,
     bqEndpoint: flags['bq-endpoint'] as string | undefined,
     maxBytesBilled,
+    sandboxSuffix,
     journal: String(flags.journal),
     user: os.userInfo().username,
     host: os.hostname(),
