@@ -193,13 +193,21 @@ describe('writes', () => {
     expect(await contents()).toEqual([{ d: '2024-01-01', n: 1 }, { d: '2024-01-02', n: 2 }]);
   });
 
-  it('refuses two statements binding one name to different values, before sending anything', async () => {
-    const err = await expectCode(warehouse().atomic([
-      { sql: `DELETE FROM ${table} WHERE d = @d`, params: { d: p.date('2024-01-01') } },
-      { sql: `DELETE FROM ${table} WHERE d = @d`, params: { d: p.date('2024-01-02') } },
-    ]), 'INVALID_SQL');
-    expect(err.message).toMatch(/@d/);
-    expect(fake.requests).toHaveLength(0);
+  it('binds a name two statements use with different values separately (seed batches both bind @v0_0)', async () => {
+    await warehouse().atomic([
+      { sql: `DELETE FROM ${table} WHERE d IN UNNEST(@dates)`, params: { dates: p.dates(['2024-01-01', '2024-01-02']) } },
+      { sql: `INSERT INTO ${table} VALUES (@v0_0, @v0_1) -- '@v0_0' in a comment`, params: { v0_0: p.date('2024-01-01'), v0_1: 11 } },
+      { sql: `INSERT INTO ${table} VALUES (@v0_0, @v0_1), (@v0_0, LENGTH('@v0_1'))`, params: { v0_0: p.date('2024-01-02'), v0_1: 22 } },
+      { sql: `DELETE FROM ${table} WHERE d IN UNNEST(@dates) AND n = 1`, params: { dates: p.dates(['2024-01-01', '2024-01-02']) } },
+    ]);
+    const [body] = insertBodies();
+    expect(insertBodies()).toHaveLength(1);
+    // By hand: 01-01 → 11; 01-02 → 22 and 5 (the literal '@v0_1' is five characters of text, not a parameter).
+    expect(await contents()).toEqual([{ d: '2024-01-01', n: 11 }, { d: '2024-01-02', n: 5 }, { d: '2024-01-02', n: 22 }]);
+    // @dates has one value, so it stays one parameter; @v0_0/@v0_1 of the second INSERT are renamed.
+    expect(body.configuration.query.queryParameters.map((q: { name: string }) => q.name).sort()).toEqual(['dates', 'v0_0', 'v0_0__2', 'v0_1', 'v0_1__2']);
+    expect(body.configuration.query.query).toContain("VALUES (@v0_0__2, @v0_1__2), (@v0_0__2, LENGTH('@v0_1'))");
+    expect(body.configuration.query.query).toContain("VALUES (@v0_0, @v0_1) -- '@v0_0' in a comment");
   });
 
   it('does NOT retry a DML job that failed with backendError (it may have applied)', async () => {

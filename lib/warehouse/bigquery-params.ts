@@ -9,8 +9,9 @@
  * objects for DATE and TIMESTAMP. Scalars travel as strings, as the API defines
  * them, so an INT64 is never rounded and a NaN FLOAT64 does not become JSON null.
  */
-import { showParam, toTyped, type Params } from './params.ts';
-import { WarehouseError, type Statement } from './types.ts';
+import { toTyped, type Params } from './params.ts';
+import { tokenize } from './translate.ts';
+import type { Statement } from './types.ts';
 
 /** The REST shape; a NULL is an explicit JSON null (the client's typings omit that case). */
 export interface QueryParameter {
@@ -41,20 +42,32 @@ function bindingKey(v: Params[string]): string {
   return JSON.stringify([t.type, t.array, t.value]);
 }
 
+/** The statement's SQL with `@from` (as a parameter token, never inside a literal or comment) renamed. */
+function renameParams(sql: string, renames: Map<string, string>): string {
+  return tokenize(sql).map((t) => (t.kind === 'param' && renames.has(t.value!) ? `@${renames.get(t.value!)}` : t.text)).join('');
+}
+
 /**
- * The parameters of several statements run as one script. BigQuery binds a
- * name once per job, so two statements may share a name only with the same value.
+ * Several statements as one script job. BigQuery binds a name once per job, so a
+ * name two statements bind to different values (two batches of seed rows both
+ * using @v0_0) is renamed in the later statement (`@v0_0__2`); a name bound to
+ * the same value everywhere (@dates) stays one parameter.
  */
-export function mergeParams(statements: readonly Statement[]): Params {
+export function combineStatements(statements: readonly Statement[]): { sqls: string[]; params: Params } {
   const merged: Params = {};
-  for (const s of statements) {
+  const taken = new Set(statements.flatMap((s) => Object.keys(s.params ?? {})));
+  const sqls = statements.map((s, k) => {
+    const renames = new Map<string, string>();
     for (const [name, v] of Object.entries(s.params ?? {})) {
-      if (name in merged && bindingKey(merged[name]) !== bindingKey(v)) {
-        throw new WarehouseError('INVALID_SQL',
-          `atomic statements bind @${name} to different values (${showParam(merged[name])} and ${showParam(v)}); give one of them another name`);
-      }
-      merged[name] = v;
+      if (!(name in merged)) { merged[name] = v; continue; }
+      if (bindingKey(merged[name]) === bindingKey(v)) continue;
+      let alias = `${name}__${k}`;
+      for (let n = 2; taken.has(alias); n++) alias = `${name}__${k}_${n}`;
+      taken.add(alias);
+      renames.set(name, alias);
+      merged[alias] = v;
     }
-  }
-  return merged;
+    return renames.size ? renameParams(s.sql, renames) : s.sql;
+  });
+  return { sqls, params: merged };
 }

@@ -14,7 +14,7 @@ import { createClient, resolveEndpoint } from './bigquery-client.ts';
 import { classifyFailure, isTransient, type FailureContext } from './bigquery-errors.ts';
 import { JobFailed, JobRunner, jobNeverCreated, retrying, throwIfFailed, type PollPolicy, type RetryPolicy } from './bigquery-jobs.ts';
 import { jobIdFor, jobLabels } from './bigquery-labels.ts';
-import { mergeParams, queryParameters } from './bigquery-params.ts';
+import { combineStatements, queryParameters } from './bigquery-params.ts';
 import { columnsFromSchema, normalizeRow } from './bigquery-rows.ts';
 import { splitStatements, tokenize } from './translate.ts';
 import {
@@ -144,12 +144,13 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
   /**
    * One script job, so the statements commit together: BigQuery rolls the
    * transaction back when any of them fails. Parameters are bound once for the
-   * whole script, hence merged (a name bound twice must have one value).
+   * whole script: a name two statements bind differently is renamed in one of them.
    * BigQuery allows DML (and temp tables) inside a transaction, not DDL on permanent tables.
    */
   async atomic(statements: Statement[], opts: QueryOptions = {}): Promise<void> {
     if (statements.length === 0) return;
-    await this.execute(transactionScript(statements), mergeParams(statements), opts);
+    const { sqls, params } = combineStatements(statements);
+    await this.execute(transactionScript(sqls.map((sql) => ({ sql }))), params, opts);
   }
 
   /** Bytes the query would scan, from a dry run: nothing runs and nothing is billed. */
