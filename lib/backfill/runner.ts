@@ -174,6 +174,10 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     if (o.status === 'skipped') summary.skipped += dates.length;
   };
 
+  if (job.load && w.backend === 'bigquery') {
+    // The loader writes rows made by the seed generator: never into a real project's Phase 2.
+    throw new WarehouseError('PERMISSION', `refused: ${job.job} re-loads Phase 2 with generated rows, which never go to BigQuery; run the platform's own load (${job.job}) instead`);
+  }
   let todo: string[] = [];
   await w.hold(async () => {
     if (job.createSql) await w.execute(job.createSql(w.project));

@@ -4,6 +4,7 @@
  * progress bar, so a new user sees the runbook work with no cloud account.
  */
 import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
+import { realWarehouse } from '../warehouse/sandbox.ts';
 import type { Warehouse } from '../warehouse/types.ts';
 import { ensureJobTables } from '../jobs/registry.ts';
 import type { CommonOptions } from './flags.ts';
@@ -14,15 +15,19 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
   const w = await openWarehouse({
     backend: opts.backend, project: opts.project, file: opts.warehouse,
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
+    sandboxSuffix: opts.sandboxSuffix,
     onWait: (m) => out.err.write(`${m}\n`),
     // How long to wait for another process holding the embedded warehouse (default two minutes).
     busyTimeoutMs: process.env.RUNBOOK_BUSY_TIMEOUT_MS ? Number(process.env.RUNBOOK_BUSY_TIMEOUT_MS) : undefined,
   });
+  // Under a sandbox, the real datasets: the embedded seed (Phase 2 and its marker) lives there.
+  const real = realWarehouse(w);
   await w.hold(async () => {
+    if (real !== w && real.backend === 'duckdb') await ensureBaseSchema(real);
     await ensureBaseSchema(w);
     await ensureJobTables(w);
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
-    if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(w))) await seedWithProgress(w, out);
+    if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(real))) await seedWithProgress(real, out);
   });
   return w;
 }

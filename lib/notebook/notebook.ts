@@ -169,7 +169,7 @@ export class Notebook {
     if (this.opts.step && !(await this.confirmStep(step, 'Next step'))) return this.skip(step, 'skipped by operator');
     const q = step.query(this.ctx);
     if (!step.quiet) {
-      this.out.code(q.sql.trim());
+      this.out.code((this.w.datasets?.sql(q.sql) ?? q.sql).trim()); // the tables it really reads (a sandbox renames them)
       this.showParams(q.params);
     }
     if (canDryRun(this.w)) {

@@ -5,6 +5,7 @@
  */
 import { WarehouseError, type BackendName, type Warehouse } from './types.ts';
 import { DATASETS, RUN_HISTORY, createTableSql } from '../seed/schema.ts';
+import { SANDBOXED_DATASETS } from '../queries/tables.ts';
 
 export interface WarehouseConfig {
   backend: BackendName;
@@ -18,9 +19,18 @@ export interface WarehouseConfig {
   location?: string;
   endpoint?: string;
   maxBytesBilled?: number;
+  /** --sandbox-suffix: every dataset but nba_raw becomes `<dataset><suffix>` (see sandbox.ts). */
+  sandboxSuffix?: string | null;
 }
 
 export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
+  const w = await openBackend(cfg);
+  if (!cfg.sandboxSuffix) return w;
+  const { SandboxWarehouse } = await import('./sandbox.ts');
+  return new SandboxWarehouse(w, cfg.sandboxSuffix);
+}
+
+async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
   switch (cfg.backend) {
     case 'duckdb': {
       // Loaded on first use, like BigQuery's client: a script prints its first line before the native module loads.
@@ -42,12 +52,16 @@ export async function openWarehouse(cfg: WarehouseConfig): Promise<Warehouse> {
   }
 }
 
-/** Datasets and the run-history table; idempotent, so every script may call it. */
+/**
+ * Datasets and the run-history table; idempotent, so every script may call it.
+ * A BigQuery sandbox creates only its own datasets: nba_raw is the platform's.
+ */
 export async function ensureBaseSchema(w: Warehouse): Promise<void> {
   if (w.backend === 'duckdb') {
     await w.execute(DATASETS.map((d) => `CREATE SCHEMA IF NOT EXISTS ${d}`).join(';\n'));
   } else {
-    for (const d of DATASETS) await w.execute(`CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
+    const datasets = w.datasets?.suffix ? SANDBOXED_DATASETS : DATASETS;
+    for (const d of datasets) await w.execute(`CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
   }
   await w.execute(createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status']));
 }

@@ -6,6 +6,7 @@
  * or a driver's wrapper object.
  */
 import type { Params } from './params.ts';
+import type { DatasetResolver } from '../queries/tables.ts';
 
 export type BackendName = 'duckdb' | 'bigquery';
 
@@ -40,6 +41,8 @@ export interface Warehouse {
   readonly backend: BackendName;
   /** Project id used in table paths (`project.dataset.table`). */
   readonly project: string;
+  /** Where dataset names point when not the real ones (a --sandbox-suffix sandbox); absent: the real datasets. */
+  readonly datasets?: DatasetResolver;
   /** A read query. */
   query<R extends Row = Row>(sql: string, params?: Params, opts?: QueryOptions): Promise<QueryResult<R>>;
   /** DDL or DML; returns affected rows where the backend reports them. */
