@@ -76,3 +76,174 @@ describe('failures gate', () => {
     expect(gate.decide({ ...base, unrecoverable: new Set(['2021-11-03']), failures: [dep('2021-11-03')] }).recommendation).toBe('document');
   });
 });
+
+// ---- Every gate, decision by decision: what mutation testing showed untested ----------------
+
+import { phase3CompleteGate } from '../lib/gates/phase3-complete.ts';
+import { jobFailedGate } from '../lib/gates/job-failed.ts';
+import { confirmRunGate } from '../lib/gates/confirm-run.ts';
+import type { RunSummary } from '../lib/backfill/runner.ts';
+import type { JobPreview } from '../lib/backfill/preview.ts';
+
+describe('every gate is well-formed: what the operator reads is never blank, and each table row names a real choice', () => {
+  const gates = {
+    phase2: phase2Gate(), quality: qualityGate(), failures: failureGate(),
+    phase3Complete: phase3CompleteGate(), jobFailed: jobFailedGate(), confirmRun: confirmRunGate('the jobs'),
+  };
+  it.each(Object.entries(gates))('%s', (_name, gate) => {
+    expect(gate.question.trim()).not.toBe('');
+    expect(gate.question.endsWith('?')).toBe(true);
+    const values = gate.choices.map((c) => c.value);
+    expect(new Set(values).size).toBe(values.length);
+    for (const c of gate.choices) {
+      expect(c.value).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(c.label.trim().length).toBeGreaterThan(3);
+      expect(['proceed', 'stop', 'repair']).toContain(c.effect);
+    }
+    // Someone can always stop, and someone can always go on.
+    expect(gate.choices.some((c) => c.effect === 'stop')).toBe(true);
+    expect(gate.choices.some((c) => c.effect === 'proceed')).toBe(true);
+    for (const row of gate.table()) {
+      expect(row.when.trim().length).toBeGreaterThan(5);
+      expect(row.action.trim().length).toBeGreaterThan(5);
+      if (row.choice !== null) expect(values).toContain(row.choice);
+    }
+  });
+
+  it('a "document" choice asks for a note; no other choice does', () => {
+    for (const gate of Object.values(gates)) {
+      for (const c of gate.choices) expect(!!c.needsNote, `${gate.question} ${c.value}`).toBe(c.value === 'document');
+    }
+  });
+});
+
+describe('4.2.1 Phase 3 complete gate', () => {
+  const gate = phase3CompleteGate();
+  const t = (table_name: string, dates: number, expected: number, explanation = 'explained') => ({ table_name, dates, expected, explanation });
+
+  it('stops when a table holds less than 98% of its expected dates, naming it with its share', () => {
+    // 50 of 100 is 50%: the bug "pct < minPct / 100" would let it through.
+    expect(gate.decide([t('player_game_summary', 100, 100), t('team_offense_game_summary', 50, 100, '50 box scores missing')])).toEqual({
+      recommendation: 'stop', reason: 'below 98%: team_offense_game_summary 50% (50 box scores missing)',
+    });
+    // 979/1000 is 97.9%: just below the bar.
+    expect(gate.decide([t('a', 979, 1000, 'x')])).toEqual({ recommendation: 'stop', reason: 'below 98%: a 97.9% (x)' });
+    expect(gate.decide([t('a', 0, 166, 'never run'), t('b', 97, 100, 'gaps')]).reason).toBe('below 98%: a 0% (never run); b 97% (gaps)');
+  });
+
+  it('proceeds at exactly 98%, and lists the explained shortfalls', () => {
+    expect(gate.decide([t('a', 98, 100, 'two dates lack box scores'), t('b', 100, 100)])).toEqual({
+      recommendation: 'proceed', reason: 'every table ≥ 98%; small shortfalls explained: a: two dates lack box scores',
+    });
+    expect(gate.decide([t('a', 166, 166), t('b', 170, 166)])).toEqual({ recommendation: 'proceed', reason: 'every table holds every expected date' });
+  });
+
+  it('a table that expects no dates counts as complete', () => {
+    expect(gate.decide([t('upcoming_player_game_context', 0, 0)])).toEqual({ recommendation: 'proceed', reason: 'every table holds every expected date' });
+    expect(gate.evidence([t('u', 0, 0, 'no props lines')])).toEqual([{ table_name: 'u', dates: 0, expected: 0, pct: 100, explanation: 'no props lines' }]);
+  });
+
+  it('shows each table with its share to one decimal', () => {
+    expect(gate.evidence([t('a', 163, 166, 'three dates missing')])).toEqual([{ table_name: 'a', dates: 163, expected: 166, pct: 98.2, explanation: 'three dates missing' }]);
+  });
+
+  it('decides and describes itself with the same threshold', () => {
+    const strict = phase3CompleteGate(99.5);
+    expect(strict.decide([t('a', 99, 100)]).recommendation).toBe('stop');
+    expect(strict.table().map((r) => [r.when, r.choice])).toEqual([
+      ['every Phase 3 table holds 99.5%+ of its expected dates', 'proceed'],
+      ['a Phase 3 table below 99.5%', 'stop'],
+    ]);
+  });
+});
+
+describe('3.1.6 a Phase 4 job has failed dates', () => {
+  const gate = jobFailedGate();
+  const summary = (outcomes: RunSummary['outcomes']): RunSummary => ({
+    job: 'precompute/player_shot_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0,
+    statements: 0, interrupted: false, ms: 0, outcomes,
+  });
+  const dep = (date: string, missing: string[]) => ({ date, status: 'failed' as const, reason: 'DependencyError', missing });
+
+  it('continues when every failed date lacks upstream data, naming the missing tables once', () => {
+    const s = summary([
+      { date: '2021-11-01', status: 'success' },
+      dep('2021-11-02', ['nba_precompute.team_defense_zone_analysis']),
+      dep('2021-11-03', ['nba_precompute.team_defense_zone_analysis']),
+    ]);
+    expect(gate.decide(s)).toEqual({
+      recommendation: 'continue',
+      reason: 'all 2 failed date(s) lack upstream data (nba_precompute.team_defense_zone_analysis); the next jobs run every other date',
+    });
+  });
+
+  it('re-runs when some dates failed for another reason, saying which reasons', () => {
+    const s = summary([
+      dep('2021-11-02', ['x']),
+      { date: '2021-11-03', status: 'failed', reason: 'data check failed: NULL key' },
+      { date: '2021-11-04', status: 'failed', reason: 'data check failed: NULL key' },
+      { date: '2021-11-05', status: 'failed', reason: 'interrupted' },
+    ]);
+    expect(gate.decide(s)).toEqual({
+      recommendation: 'rerun',
+      reason: '3 date(s) failed for a reason other than missing upstream data (data check failed: NULL key; interrupted)',
+    });
+  });
+
+  it('cuts a long list of reasons to 120 characters', () => {
+    const long = 'x'.repeat(200);
+    expect(gate.decide(summary([{ date: '2021-11-03', status: 'failed', reason: long }])).reason)
+      .toBe(`1 date(s) failed for a reason other than missing upstream data (${'x'.repeat(120)})`);
+  });
+
+  it('shows only the failed dates, with why', () => {
+    const s = summary([
+      { date: '2021-11-01', status: 'success' }, { date: '2021-11-09', status: 'skipped', reason: 'bootstrap' },
+      dep('2021-11-02', ['a', 'b']), { date: '2021-11-03', status: 'failed', reason: 'boom' }, { date: '2021-11-04', status: 'failed' },
+    ]);
+    expect(gate.evidence(s)).toEqual([
+      { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-02', reason: 'DependencyError: a, b' },
+      { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-03', reason: 'boom' },
+      { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-04', reason: '' },
+    ]);
+  });
+});
+
+describe('2.1.1 confirm the commands', () => {
+  const gate = confirmRunGate('the five Phase 3 backfills');
+  const job = (name: string, game_dates: number, to_process: number, skipped = 0, dependency_gaps = 0, gap_dates = ''): JobPreview =>
+    ({ job: name, game_dates, to_process, skipped, dependency_gaps, gap_dates });
+
+  it('asks about what it runs', () => {
+    expect(gate.question).toBe('Run the five Phase 3 backfills now?');
+    expect(gate.choices.map((c) => [c.value, c.effect])).toEqual([['run', 'proceed'], ['stop', 'stop']]);
+  });
+
+  it('runs, adding up the job-dates, when every upstream has data', () => {
+    expect(gate.decide([job('a', 166, 166), job('b', 166, 160, 6)])).toEqual({
+      recommendation: 'run', reason: '326 job-dates to process; every upstream table has data for every date',
+    });
+  });
+
+  it('runs, and says which DependencyError dates it will record', () => {
+    expect(gate.decide([job('a', 166, 166), job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03'), job('c', 166, 165, 0, 1, '2021-11-03')])).toEqual({
+      recommendation: 'run',
+      reason: '495 job-dates to process; b will record 2 DependencyError date(s) (2021-10-27, 2021-11-03); c will record 1 DependencyError date(s) (2021-11-03)',
+    });
+  });
+
+  it('gives no recommendation when a job would process nothing in the range', () => {
+    expect(gate.decide([job('a', 166, 166), job('b', 166, 0), job('c', 10, 0, 3)])).toEqual({
+      recommendation: null, reason: 'b, c would process no date in this range',
+    });
+  });
+
+  it('a job whose dates are all skipped (no props lines) is not idle', () => {
+    expect(gate.decide([job('upcoming', 166, 0, 166)]).recommendation).toBe('run');
+    expect(gate.decide([job('empty', 0, 0, 0)]).recommendation).toBe('run');
+  });
+
+  it('shows the figures without the long list of gap dates', () => {
+    expect(gate.evidence([job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03')])).toEqual([{ job: 'b', game_dates: 166, to_process: 164, skipped: 0, dependency_gaps: 2 }]);
+  });
+});
