@@ -5,9 +5,15 @@
  * Run per season (`--season 2021-22`). The five Phase 3 processors read only
  * Phase 2, so they run in parallel. Afterwards: progress, validation against
  * the schedule, and a decision about any failed dates.
+ *
+ * `--part regular` (the default) is the original's range: the regular season.
+ * `--part postseason` runs the play-in and playoffs that follow it (which the
+ * original's ranges leave out); `--part all` runs both.
  */
 import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { PART_OPTION } from '../lib/notebook/flags.ts';
+import { seasonIntro } from '../lib/seasons/intro.ts';
 import { PHASE3_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand, previewJobs, type JobPreview } from '../lib/backfill/preview.ts';
@@ -103,10 +109,8 @@ export const runbook: RunbookDef = {
   script: '02-phase3',
   title: 'Step 2: Phase 3 Backfill',
   defaultRange: null,
-  intro: (ctx) => [
-    `Dates: ${ctx.range.start} to ${ctx.range.end}${ctx.season ? ` (${ctx.season.id} regular season)` : ''}`,
-    ...(ctx.season ? [`Note: the first 7 days (${ctx.season.start}..${ctx.season.bootstrapEnd}) will have Phase 4 skip due to bootstrap.`] : []),
-  ],
+  options: [PART_OPTION],
+  intro: (ctx) => seasonIntro(ctx, 'phase3'),
   steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun],
   async flow(nb) {
     const plan = await nb.check(preview, undefined);

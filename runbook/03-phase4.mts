@@ -4,10 +4,14 @@
  *
  * **CRITICAL:** Phase 4 processors MUST run in sequence, not in parallel: each
  * reads what the ones before it wrote. Run per season (`--season 2021-22`),
- * after Step 2 has validated Phase 3 for the same season.
+ * after Step 2 has validated Phase 3 for the same season and part
+ * (`--part regular|postseason|all`, default regular: the original's range).
+ * The postseason continues the regular season's rolling windows: no bootstrap.
  */
 import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
+import { PART_OPTION } from '../lib/notebook/flags.ts';
+import { seasonIntro } from '../lib/seasons/intro.ts';
 import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
@@ -106,10 +110,8 @@ export const runbook: RunbookDef = {
   script: '03-phase4',
   title: 'Step 3: Phase 4 Backfill',
   defaultRange: null,
-  intro: (ctx) => [
-    'CRITICAL: Phase 4 processors MUST run in sequence, not parallel!',
-    ...(ctx.season ? [`Bootstrap: ${ctx.season.start}..${ctx.season.bootstrapEnd} get no Phase 4 records (expected).`] : []),
-  ],
+  options: [PART_OPTION],
+  intro: (ctx) => ['CRITICAL: Phase 4 processors MUST run in sequence, not parallel!', ...seasonIntro(ctx, 'phase4')],
   steps: [...runInOrder, jobFailed, rerunJob, validation, expected, calendar, quality, weekly, qualityDecision, failures, decide, rerun],
   async flow(nb) {
     let confirmedAt: string | undefined;

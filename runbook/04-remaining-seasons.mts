@@ -6,12 +6,17 @@
  * run resumes where the first stopped — run Step 2 (Phase 3, parallel),
  * validate Phase 3, then Step 3 (Phase 4, sequential only). The current season
  * (2024-25) ends at the as-of date. `--seasons 2022-23,2023-24` chooses.
+ *
+ * Each season's postseason (play-in and playoffs) runs right after its regular
+ * season, the same way (`--part postseason`): props are traded on those games
+ * too, and the original's ranges stop at the regular season's last day.
+ * `--regular-season-only` follows the original's ranges alone.
  */
 import { checkStep, gateStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { checkSeason, type RawFlags } from '../lib/notebook/flags.ts';
-import { SEASONS, seasonAsOf, type Season } from '../lib/seasons/calendar.ts';
-import { seasonStatuses, type SeasonStatus } from '../lib/backfill/season-status.ts';
+import { SEASONS, partLabel, seasonAsOf, type Season } from '../lib/seasons/calendar.ts';
+import { seasonParts, seasonStatuses, type SeasonStatus } from '../lib/backfill/season-status.ts';
 import { compareWithExpected } from '../lib/backfill/validate.ts';
 import { phase3CompleteGate } from '../lib/gates/phase3-complete.ts';
 import { UsageError } from '../lib/notebook/errors.ts';
@@ -19,13 +24,20 @@ import type { Row } from '../lib/warehouse/types.ts';
 import { runbook as phase3 } from './02-phase3.mts';
 import { runbook as phase4 } from './03-phase4.mts';
 
-/** Which seasons are done, per phase, from the run history; the pending ones are run below, oldest first. */
-const status = checkStep<void, SeasonStatus[]>({
+/**
+ * Which seasons are done, per phase, from the run history: a row per regular
+ * season and one per postseason; the pending ones are run below, oldest first.
+ */
+const status = checkStep<{ postseason: boolean }, SeasonStatus[]>({
   id: '4.1', title: 'Season Status From the Run History',
-  commands: () => SEASONS.map((s) => `./runbook/02-phase3.mts --season ${s.id} && ./runbook/03-phase4.mts --season ${s.id}`),
-  async run(ctx) {
-    const rows = await seasonStatuses(ctx.w, ctx.asOf);
-    ctx.out.table(['season', 'start', 'end', 'game_dates', 'phase3', 'phase4', 'next'], rows as never);
+  commands: (ctx) => seasonParts(SEASONS, ctx.asOf, { postseason: true }).map((s) => {
+    const part = s.part === 'regular' ? '' : ` --part ${s.part}`;
+    return `./runbook/02-phase3.mts --season ${s.id}${part} && ./runbook/03-phase4.mts --season ${s.id}${part}`;
+  }),
+  async run(ctx, opts) {
+    const rows = await seasonStatuses(ctx.w, ctx.asOf, SEASONS, opts);
+    ctx.out.table(['season', 'part', 'start', 'end', 'game_dates', 'phase3', 'phase4', 'next'], rows as never);
+    if (!opts.postseason) ctx.out.info('--regular-season-only: the postseasons (play-in and playoffs) are left out, as in the original\'s ranges.');
     return rows;
   },
 });
@@ -50,21 +62,26 @@ export const runbook: RunbookDef = {
   title: 'Step 4: Repeat for Remaining Seasons',
   defaultRange: (asOf) => ({ start: SEASONS[0].start, end: asOf }),
   resume: 'history',
-  options: [{ name: 'seasons', kind: 'string', valueName: 'S1,S2', help: `seasons to run, oldest first (default: every season not complete; ${SEASONS.map((s) => s.id).join(', ')})` }],
+  options: [
+    { name: 'seasons', kind: 'string', valueName: 'S1,S2', help: `seasons to run, oldest first (default: every season not complete; ${SEASONS.map((s) => s.id).join(', ')})` },
+    { name: 'regular-season-only', kind: 'flag', help: "the original's ranges alone: leave out each season's postseason (play-in and playoffs)" },
+  ],
   steps: [status, phase3Done, phase3Gate],
   async flow(nb, flags) {
-    const wanted = chosenSeasons(flags, nb.ctx.asOf);
-    const statuses = (await nb.check(status, undefined)) ?? [];
+    const postseason = flags['regular-season-only'] !== true;
+    const wanted = seasonParts(chosenSeasons(flags, nb.ctx.asOf), nb.ctx.asOf, { postseason });
+    const statuses = (await nb.check(status, { postseason })) ?? [];
     for (const season of wanted) {
-      const st = statuses.find((s) => s.season === season.id);
-      if (st?.next === 'done') { nb.out.ok(`${season.id}: Phase 3 and Phase 4 done — skipped`); continue; }
+      const label = partLabel(season);
+      const st = statuses.find((s) => s.season === season.id && s.start === season.start);
+      if (st?.next === 'done') { nb.out.ok(`${label}: Phase 3 and Phase 4 done — skipped`); continue; }
       if (st?.next !== 'phase 4') await nb.runSection(phase3, season);
       const seasonNb = nb.forSeason(season);
       const rows = await seasonNb.check(phase3Done, undefined);
       if (rows) await seasonNb.gate(phase3Gate, rows);
       await nb.runSection(phase4, season);
     }
-    await nb.check(status, undefined);
+    await nb.check(status, { postseason });
   },
 };
 

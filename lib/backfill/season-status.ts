@@ -2,9 +2,10 @@
  * How far each season's backfill got, read from the run history, so Step 4
  * resumes where an earlier run stopped: a phase is done for a season when every
  * one of its jobs has a finished attempt (success, failed or skipped) for every
- * game date of the season's range.
+ * game date of the season's range. Each season's postseason (play-in and
+ * playoffs) is a row of its own, right after its regular season.
  */
-import { SEASONS, seasonAsOf, type Season } from '../seasons/calendar.ts';
+import { SEASONS, seasonAsOf, seasonPart, type Season } from '../seasons/calendar.ts';
 import { p } from '../warehouse/params.ts';
 import type { Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
@@ -12,6 +13,8 @@ import { PHASE3_JOBS, PHASE4_JOBS, type RegisteredJob } from '../jobs/registry.t
 
 export interface SeasonStatus {
   season: string;
+  /** 'regular season' (the original's range) or 'postseason' (play-in and playoffs). */
+  part: string;
   start: string;
   end: string;
   game_dates: number;
@@ -39,11 +42,19 @@ function label(counts: number[], total: number): string {
   return `${done}/${counts.length} jobs done`;
 }
 
-export async function seasonStatuses(w: Warehouse, asOf: string, seasons: readonly Season[] = SEASONS): Promise<SeasonStatus[]> {
+/** Each season as run: its regular season, then (unless left out) its postseason, when it has one. */
+export function seasonParts(seasons: readonly Season[], asOf: string, opts: { postseason: boolean }): Season[] {
+  return seasons.flatMap((base) => {
+    const whole = seasonAsOf(base, asOf);
+    const post = opts.postseason ? seasonPart(whole, 'postseason') : null;
+    return [seasonPart(whole, 'regular')!, ...(post ? [post] : [])];
+  });
+}
+
+export async function seasonStatuses(w: Warehouse, asOf: string, seasons: readonly Season[] = SEASONS, opts: { postseason: boolean } = { postseason: true }): Promise<SeasonStatus[]> {
   return w.hold(async () => {
     const out: SeasonStatus[] = [];
-    for (const base of seasons) {
-      const s = seasonAsOf(base, asOf);
+    for (const s of seasonParts(seasons, asOf, opts)) {
       const g = await w.query<{ n: number }>(
         `SELECT COUNT(DISTINCT game_date) AS n FROM ${table(w.project, 'nba_raw.nbac_schedule')} WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date`,
         { start_date: p.date(s.start), end_date: p.date(s.end) },
@@ -51,7 +62,7 @@ export async function seasonStatuses(w: Warehouse, asOf: string, seasons: readon
       const total = g.rows[0]?.n ?? 0;
       const p3 = label(await attempted(w, PHASE3_JOBS, s), total);
       const p4 = label(await attempted(w, PHASE4_JOBS, s), total);
-      out.push({ season: s.id, start: s.start, end: s.end, game_dates: total, phase3: p3, phase4: p4, next: p3 !== 'done' ? 'phase 3' : p4 !== 'done' ? 'phase 4' : 'done' });
+      out.push({ season: s.id, part: s.part === 'regular' ? 'regular season' : 'postseason', start: s.start, end: s.end, game_dates: total, phase3: p3, phase4: p4, next: p3 !== 'done' ? 'phase 3' : p4 !== 'done' ? 'phase 4' : 'done' });
     }
     return out;
   });

@@ -4,7 +4,7 @@
  * the warehouse: bad input is reported before anything is opened or written.
  */
 import os from 'node:os';
-import { DEFAULT_AS_OF, PHASE2_START, SEASONS, isValidDate, seasonAsOf, seasonById, type Season } from '../seasons/calendar.ts';
+import { DEFAULT_AS_OF, PHASE2_START, SEASONS, SEASON_PARTS, isValidDate, seasonAsOf, seasonById, seasonPart, type Season, type SeasonPart } from '../seasons/calendar.ts';
 import type { BackendName } from '../warehouse/types.ts';
 import { UsageError } from './errors.ts';
 
@@ -39,6 +39,12 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'journal', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_JOURNAL', default: '.runbook/journal.jsonl', help: 'where every run, step and answer is recorded' },
   { name: 'help', kind: 'flag', help: 'show this help' },
 ];
+
+/** Steps 2 and 3: which part of the season to run (the original's ranges are the regular season). */
+export const PART_OPTION: OptionSpec = {
+  name: 'part', kind: 'string', valueName: 'regular|postseason|all', default: 'regular',
+  help: "regular: the original's range; postseason: play-in and playoffs; all: both",
+};
 
 export type RawFlags = Record<string, string | boolean | string[] | undefined>;
 
@@ -145,6 +151,14 @@ export function checkSandboxSuffix(value: string): string {
   return value;
 }
 
+/** The season narrowed to --part; a part that does not exist (yet) is bad input. */
+export function checkPart(season: Season, value: string): Season {
+  if (!SEASON_PARTS.includes(value as SeasonPart)) throw new UsageError(`--part ${JSON.stringify(value)} is not one of ${SEASON_PARTS.join(', ')}`);
+  const s = seasonPart(season, value as SeasonPart);
+  if (!s) throw new UsageError(`${season.id} has no postseason yet: it is in progress on the as-of date; use --part regular`);
+  return s;
+}
+
 /**
  * Turns raw flags into the options every script shares. `defaultRange` is the
  * script's own range when no season or dates are given (Step 1: the Phase 2 range);
@@ -152,7 +166,9 @@ export function checkSandboxSuffix(value: string): string {
  */
 export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => DateRange) | null): CommonOptions {
   const asOf = checkDate('as-of', String(flags['as-of']));
-  const season = flags.season !== undefined ? seasonAsOf(checkSeason(String(flags.season)), asOf) : null;
+  const whole = flags.season !== undefined ? seasonAsOf(checkSeason(String(flags.season)), asOf) : null;
+  if (flags.part !== undefined && !whole && flags.part !== 'regular') throw new UsageError(`--part ${flags.part} needs --season (a season's parts come from its calendar)`);
+  const season = whole && flags.part !== undefined ? checkPart(whole, String(flags.part)) : whole;
   const start = flags['start-date'] !== undefined ? checkDate('start-date', String(flags['start-date'])) : undefined;
   const end = flags['end-date'] !== undefined ? checkDate('end-date', String(flags['end-date'])) : undefined;
   const base = season ? { start: season.start, end: season.end } : defaultRange?.(asOf);

@@ -10,7 +10,7 @@ import { jsonSafe } from '../warehouse/normalize.ts';
 import { WarehouseError, canDryRun, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
 import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
-import { SEASONS, type Season } from '../seasons/calendar.ts';
+import { SEASONS, partLabel, type Season } from '../seasons/calendar.ts';
 import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
 import { COMMON_OPTIONS, checkPositional, helpText, parseArgv, positionalHelp, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type PositionalSpec, type RawFlags } from './flags.ts';
 import { Journal } from './journal.ts';
@@ -97,7 +97,7 @@ export class Notebook {
   /** Another section's flow for a season, inside this run. */
   async runSection(def: RunbookDef, season: Season): Promise<void> {
     const child = this.forSeason(season, def);
-    this.out.heading(`${def.title} — ${season.id} (${season.start} .. ${season.end})`);
+    this.out.heading(`${def.title} — ${partLabel(season)} (${season.start} .. ${season.end})`);
     for (const l of def.intro?.(child.ctx) ?? []) this.out.info(l);
     await def.flow(child, {}, []);
   }

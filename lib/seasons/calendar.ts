@@ -1,16 +1,34 @@
 /**
- * The season calendar of the original runbook (regular seasons only; play-in and
- * playoffs follow each end date), and the date arithmetic the scripts share.
+ * The season calendar: the original runbook's per-season ranges (regular
+ * seasons only), each season's postseason (play-in and playoffs, which the
+ * original's ranges leave out), and the date arithmetic the scripts share.
  */
+
+export interface DateSpan { start: string; end: string }
+
+/** Which part of a season a run covers: the original's range, the postseason after it, or both. */
+export type SeasonPart = 'regular' | 'postseason' | 'all';
+export const SEASON_PARTS: readonly SeasonPart[] = ['regular', 'postseason', 'all'];
 
 export interface Season {
   /** '2021-22' */
   id: string;
   /** season_year in nba_raw.nbac_schedule: the year the season starts. */
   year: number;
+  /** The range this season covers as run: the part's range (the regular season unless a part is chosen). */
   start: string;
   end: string;
-  /** First 7 days: Phase 4 writes nothing (too little history). */
+  /** The part `start..end` covers. */
+  part: SeasonPart;
+  /** The original runbook's range: the regular season (a partial season ends at the as-of date). */
+  regular: DateSpan;
+  /**
+   * Play-in and playoffs: from the first play-in day to June 30 (the Finals end
+   * by mid-June; the schedule says which of these days have games). Null while
+   * the season is in progress on the as-of date.
+   */
+  postseason: DateSpan | null;
+  /** First 7 days: Phase 4 writes nothing (too little history). The postseason continues the regular season's windows: no bootstrap. */
   bootstrapEnd: string;
   /** True for the season still in progress on the as-of date. */
   partial: boolean;
@@ -22,15 +40,19 @@ export const DEFAULT_AS_OF = '2024-11-29';
 export const PHASE2_START = '2021-10-01';
 export const BOOTSTRAP_DAYS = 7;
 
-const SEASON_DATES: [string, number, string, string, boolean][] = [
-  ['2021-22', 2021, '2021-10-19', '2022-04-10', false],
-  ['2022-23', 2022, '2022-10-18', '2023-04-09', false],
-  ['2023-24', 2023, '2023-10-24', '2024-04-14', false],
-  ['2024-25', 2024, '2024-10-22', DEFAULT_AS_OF, true],
+/** id, season_year, regular season start and end, first play-in day (null: in progress). */
+const SEASON_DATES: [string, number, string, string, string | null][] = [
+  ['2021-22', 2021, '2021-10-19', '2022-04-10', '2022-04-12'],
+  ['2022-23', 2022, '2022-10-18', '2023-04-09', '2023-04-11'],
+  ['2023-24', 2023, '2023-10-24', '2024-04-14', '2024-04-16'],
+  ['2024-25', 2024, '2024-10-22', DEFAULT_AS_OF, null],
 ];
 
-export const SEASONS: readonly Season[] = SEASON_DATES.map(([id, year, start, end, partial]) => ({
-  id, year, start, end, partial, bootstrapEnd: addDays(start, BOOTSTRAP_DAYS - 1),
+export const SEASONS: readonly Season[] = SEASON_DATES.map(([id, year, start, end, playIn]) => ({
+  id, year, start, end, part: 'regular' as const, partial: playIn === null,
+  regular: { start, end },
+  postseason: playIn ? { start: playIn, end: `${year + 1}-06-30` } : null,
+  bootstrapEnd: addDays(start, BOOTSTRAP_DAYS - 1),
 }));
 
 export function seasonById(id: string): Season | undefined {
@@ -39,7 +61,36 @@ export function seasonById(id: string): Season | undefined {
 
 /** The season as it stands on an as-of date: a partial season ends there. */
 export function seasonAsOf(season: Season, asOf: string): Season {
-  return season.partial ? { ...season, end: asOf < season.start ? season.start : asOf } : season;
+  if (!season.partial) return season;
+  const end = asOf < season.regular.start ? season.regular.start : asOf;
+  const regular = { start: season.regular.start, end };
+  return { ...season, regular, ...(season.part === 'regular' ? { end } : {}) };
+}
+
+/** The range of one part of a season, or null when it has none (the postseason of a season in progress). */
+export function partRange(season: Season, part: SeasonPart): DateSpan | null {
+  if (part === 'regular') return season.regular;
+  if (part === 'postseason') return season.postseason;
+  return { start: season.regular.start, end: season.postseason?.end ?? season.regular.end };
+}
+
+/** The season narrowed to one part: `start..end` become that part's range. Null when the part does not exist yet. */
+export function seasonPart(season: Season, part: SeasonPart): Season | null {
+  const r = partRange(season, part);
+  return r ? { ...season, part, start: r.start, end: r.end } : null;
+}
+
+/** '2021-22 regular season', '2021-22 postseason', '2021-22 regular season + postseason'. */
+export function partLabel(season: Season): string {
+  return `${season.id} ${PART_NAMES[season.part]}`;
+}
+const PART_NAMES: Record<SeasonPart, string> = { regular: 'regular season', postseason: 'postseason', all: 'regular season + postseason' };
+
+/** Which season and part a date falls in, e.g. '2021-22 postseason' (null before the first season). */
+export function dateScope(date: string): { season: Season; part: 'regular' | 'postseason' } | null {
+  const season = seasonOfDate(date);
+  if (!season) return null;
+  return { season, part: season.postseason && date >= season.postseason.start ? 'postseason' : 'regular' };
 }
 
 /** The season whose regular season or postseason holds the date. */
