@@ -13,8 +13,8 @@ import { LIST_JOBS_COMMAND, MONITOR_COMMAND, listPrecomputeJobs, warnIfNoMultipl
 import { PHASE2_CHECKED, phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { JOBS } from '../lib/jobs/registry.ts';
-import { phase2Gate, type CoverageRow } from '../lib/gates/phase2-ready.ts';
-import { adviceFor, missingRuns, reloadCommands, reloadMissing, reloadPlan, type MissingRow, type ReloadOutcome } from '../lib/repair/phase2.ts';
+import { phase2Gate, type CoverageRow, type Phase2Evidence } from '../lib/gates/phase2-ready.ts';
+import { adviceFor, missingRuns, missingWithLoads, reloadCommands, reloadMissing, reloadPlan, type MissingRow, type ReloadOutcome } from '../lib/repair/phase2.ts';
 
 /**
  * Check that the Phase 4 backfill jobs exist: the five `precompute/…` jobs must
@@ -62,10 +62,11 @@ const coverage = sqlStep({ id: '1.1', title: 'Run Phase 2 Validation Query', que
 /**
  * Decide whether Phase 2 is good enough for Phase 3. Critical tables feed the
  * Phase 3 processors directly; the optional one (the second box-score source)
- * only fills gaps. A critical table between 95% and 99% is left to you by the
- * original runbook: fixing first is usually cheap when the dates are recoverable.
+ * only fills gaps. A critical table between 95% and 99%, which the original
+ * leaves to you, is judged from the run history: fix (1.3) while a missing date
+ * has not been re-loaded; once every re-load has failed, document and proceed.
  */
-const ready = gateStep<CoverageRow[]>({ id: '1.2', title: 'Decision Point', ...phase2Gate() });
+const ready = gateStep<Phase2Evidence>({ id: '1.2', title: 'Decision Point', ...phase2Gate() });
 
 /**
  * Find every missing date per table (all of them, grouped into runs of
@@ -114,7 +115,7 @@ export const runbook: RunbookDef = {
     await nb.check(monitorHint, undefined);
     for (;;) {
       const cov = await nb.sql(coverage);
-      const decision = cov ? await nb.gate(ready, cov.rows as unknown as CoverageRow[]) : null;
+      const decision = cov ? await nb.gate(ready, { coverage: cov.rows as unknown as CoverageRow[], missing: await missingWithLoads(nb.ctx) }) : null;
       if (decision === 'proceed' || decision === 'document') return;
       const gaps = await nb.sql(missing);
       if (!gaps?.rows.length) return;

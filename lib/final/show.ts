@@ -20,10 +20,17 @@ export function showOutcomes(out: Output, outcomes: TableOutcome[]): void {
 
 export function showQuality(out: Output, checks: QualityCheck[]): void {
   out.table(['season', 'expectation', 'actual', 'status'], qualityRows(checks));
-  for (const q of checks) out.info(`${q.status === 'not met' ? out.c.red('✘') : q.status === 'met' ? out.c.green('✔') : '-'} ${q.season} ${q.expectation}: ${q.explanation}`);
+  for (const q of checks) out.info(`${qualityMark(out, q)} ${q.season} ${q.expectation}: ${q.explanation}`);
   const off = checks.filter((q) => q.status === 'not met');
   if (off.length) out.warn(`${count(off.length, 'quality expectation')} not met`);
   else out.ok('quality as the original expects');
+}
+
+/** ✔ only where every part of the line is met: a check met overall with weeks below the bar gets a warning mark. */
+export function qualityMark(out: Pick<Output, 'c'>, q: QualityCheck): string {
+  if (q.status === 'not met') return out.c.red('✘');
+  if (q.status === 'n/a') return '-';
+  return q.lowWeeks?.length ? out.c.yellow('!') : out.c.green('✔');
 }
 
 export function showPlan(out: Output, plan: RerunPlan): void {

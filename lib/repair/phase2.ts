@@ -8,6 +8,11 @@ import { formatRanges } from '../seasons/calendar.ts';
 import { findJob } from '../jobs/registry.ts';
 import { runBackfill } from '../backfill/runner.ts';
 import type { Row } from '../warehouse/types.ts';
+import { p } from '../warehouse/params.ts';
+import { LATEST_ATTEMPT, table } from '../queries/tables.ts';
+import { phase2MissingDates } from '../queries/phase2.ts';
+import { PHASE2_LOADS } from '../seed/phase2-loads.ts';
+import type { MissingLoad } from '../gates/phase2-ready.ts';
 
 export interface MissingRow { table_name: string; missing_date: string; game_date_number: number }
 
@@ -33,6 +38,35 @@ export function missingRuns(rows: MissingRow[]): Row[] {
   }
   flush();
   return out;
+}
+
+/** The raw/<table> load job's processor, by bare table name. */
+export function loadProcessorOf(tableName: string): string | undefined {
+  return PHASE2_LOADS.find((l) => l.table === `nba_raw.${tableName}`)?.processorName;
+}
+
+/**
+ * 1.2's evidence beside the coverage: every missing table-date with the latest
+ * attempt of its raw/<table> load in the run history (none, failed, success).
+ */
+export async function missingWithLoads(ctx: RunContext): Promise<MissingLoad[]> {
+  const q = phase2MissingDates(ctx);
+  const missing = (await ctx.w.query(q.sql, q.params)).rows as unknown as MissingRow[];
+  if (!missing.length) return [];
+  const processors = [...new Set(missing.map((m) => loadProcessorOf(m.table_name)).filter((x): x is string => !!x))];
+  const r = await ctx.w.query<{ processor_name: string; data_date: string; status: string }>(
+    `SELECT processor_name, data_date, status FROM (
+  SELECT processor_name, data_date, status, ${LATEST_ATTEMPT} AS rn
+  FROM ${table(ctx.project, 'nba_reference.processor_run_history')}
+  WHERE phase = 'phase_2_raw' AND processor_name IN UNNEST(@processors) AND data_date IN UNNEST(@dates)
+) WHERE rn = 1`,
+    { processors: p.strings(processors), dates: p.dates([...new Set(missing.map((m) => m.missing_date))]) },
+  );
+  const last = new Map(r.rows.map((x) => [`${x.processor_name}|${x.data_date}`, x.status]));
+  return missing.map((m) => {
+    const status = last.get(`${loadProcessorOf(m.table_name)}|${m.missing_date}`);
+    return { table_name: m.table_name, missing_date: m.missing_date, last_load: status === 'failed' ? 'failed' : status === 'success' ? 'success' : 'none' };
+  });
 }
 
 export function reloadCommands(rows: MissingRow[]): string[] {
