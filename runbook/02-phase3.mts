@@ -21,7 +21,8 @@ import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
 import { confirmRunGate } from '../lib/gates/confirm-run.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { phase3Validation, phaseFailures, phaseProgress } from '../lib/queries/phase3.ts';
-import { compareWithExpected, failureEvidence, rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
+import { compareWithExpected, failureEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
+import { reloadCommands, reloadMissing, reloadRowsFor, type ReloadOutcome } from '../lib/repair/phase2.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
 
 const PHASE = 'phase_3_analytics';
@@ -86,7 +87,10 @@ const calendar = coverageCalendarStep({ id: '2.3.2', title: 'Phase 3 Coverage Ca
 /** Failed dates (latest attempt per processor and date), with a preview of the error. */
 const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
 
-/** Decide what to do about failed dates: re-run them, fix Phase 2 first, or continue and document. */
+/**
+ * Decide what to do about failed dates, from their causes: fix Phase 2 here,
+ * re-run them, stop, or continue and document. Asked only when dates failed.
+ */
 const decide = gateStep<FailureEvidence>({ id: '2.4.1', title: 'Failures Decision', ...failureGate() });
 
 /** Re-run only the dates whose latest attempt failed, per processor. */
@@ -95,6 +99,22 @@ const rerun = actionStep<FailureRow[], RunSummary[]>({
   commands: (_ctx, rows) => rerunCommands(rows),
   plan: (_ctx, rows) => [`Re-runs ${rows.length} failed processor-date(s); nothing else is touched.`],
   run: (ctx, rows) => rerunFailed(ctx, rows),
+});
+
+/**
+ * Fix Phase 2 first, here: re-load the raw dates the failed dates lack (or
+ * whose data failed a check) with the Phase 2 job, then re-run those dates.
+ */
+const fixPhase2 = actionStep<FailureEvidence, { reloads: ReloadOutcome[]; reruns: RunSummary[] }>({
+  id: '2.4.3', title: 'Fix Phase 2 for Those Dates, Then Re-run Them',
+  commands: (_ctx, e) => (e ? [...reloadCommands(reloadRowsFor(e)), ...rerunCommands(rerunnable(e))] : ['./bin/run_backfill.sh raw/<table> --dates=<dates>', './bin/run_backfill.sh analytics/<job> --dates=<failed dates>']),
+  plan: (_ctx, e) => [`Re-loads ${reloadRowsFor(e).length} raw table-date(s) from the source, then re-runs ${rerunnable(e).length} failed processor-date(s); nothing else is touched.`],
+  async run(ctx, e) {
+    const reloads = await reloadMissing(ctx, reloadRowsFor(e));
+    ctx.out.table(['table_name', 'recovered', 'still_missing', 'still_missing_dates'], reloads as never);
+    const reruns = await rerunFailed(ctx, rerunnable(e));
+    return { reloads, reruns };
+  },
 });
 
 function rerunCommands(rows: FailureRow[] | undefined): string[] {
@@ -111,7 +131,7 @@ export const runbook: RunbookDef = {
   defaultRange: null,
   options: [PART_OPTION],
   intro: (ctx) => seasonIntro(ctx, 'phase3'),
-  steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun],
+  steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun, fixPhase2],
   async flow(nb) {
     const plan = await nb.check(preview, undefined);
     if (plan) {
@@ -124,10 +144,12 @@ export const runbook: RunbookDef = {
       await nb.check(expected, undefined);
       await nb.check(calendar, undefined);
       const failed = await nb.sql(failures);
-      if (!failed) return;
-      const decision = await nb.gate(decide, await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)'));
-      if (decision !== 'rerun') return;
-      await nb.action(rerun, failed.rows as unknown as FailureRow[]);
+      if (!failed?.rows.length) return;
+      const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)');
+      const decision = await nb.gate(decide, evidence);
+      const done = decision === 'rerun' ? await nb.action(rerun, rerunnable(evidence))
+        : decision === 'fix-phase2' ? await nb.action(fixPhase2, evidence) : null;
+      if (!done) return; // continued, documented, or the repair was skipped: asking again would ask the same
     }
   },
 };

@@ -16,7 +16,7 @@ import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
-import { compareWithExpected, failureEvidence, rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
+import { compareWithExpected, failureEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { qualityGate, type WeekQuality } from '../lib/gates/quality.ts';
 import { jobFailedGate } from '../lib/gates/job-failed.ts';
@@ -92,7 +92,10 @@ const qualityDecision = gateStep<WeekQuality[]>({ id: '3.3.2', title: 'Quality D
 /** Failed Phase 4 dates (latest attempt), with a preview of the error. */
 const failures = sqlStep({ id: '3.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
 
-/** Decide what to do about failed dates. */
+/**
+ * Decide what to do about failed dates, from their causes: a date lacking Phase 3
+ * data is Phase 3's to fix (Step 2), not a re-run's. Asked only when dates failed.
+ */
 const decide = gateStep<FailureEvidence>({ id: '3.4.1', title: 'Failures Decision', ...failureGate() });
 
 /** Re-run only the failed dates, in Phase 4 order. */
@@ -136,10 +139,12 @@ export const runbook: RunbookDef = {
     if (weeks) await nb.gate(qualityDecision, weeks.rows as unknown as WeekQuality[]);
     for (;;) {
       const failed = await nb.sql(failures);
-      if (!failed) return;
-      const decision = await nb.gate(decide, await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 4 (the next season)'));
-      if (decision !== 'rerun') return;
-      await nb.action(rerun, failed.rows as unknown as FailureRow[]);
+      if (!failed?.rows.length) return;
+      const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 4 (the next season)');
+      const decision = await nb.gate(decide, evidence);
+      // Phase 4 has no Phase 2 of its own to fix: either repair means re-running the dates that can pass.
+      if (decision !== 'rerun' && decision !== 'fix-phase2') return;
+      if (!(await nb.action(rerun, rerunnable(evidence)))) return;
       await nb.check(expected, undefined);
     }
   },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, phase2Gate, type CoverageRow, type MissingLoad } from '../lib/gates/phase2-ready.ts';
 import { qualityGate, type WeekQuality } from '../lib/gates/quality.ts';
-import { failureGate } from '../lib/gates/failures.ts';
+import { MAX_TRANSIENT_ATTEMPTS, failureGate, remedyOf, type FailureCase, type FailureEvidence, type FailureState } from '../lib/gates/failures.ts';
+import { confirmRunGate } from '../lib/gates/confirm-run.ts';
+import { jobFailedGate } from '../lib/gates/job-failed.ts';
+import type { JobPreview } from '../lib/backfill/preview.ts';
+import type { DateOutcome, RunSummary } from '../lib/backfill/runner.ts';
 
 const row = (table_name: string, pct: number): CoverageRow => ({ table_name, pct, actual_dates: Math.round(pct * 6), expected: 600 });
 const all = (team: number, gamebook: number, bdl: number, schedule = 100) => [
@@ -85,19 +89,88 @@ describe('3.3 quality gate', () => {
   });
 });
 
-describe('failures gate', () => {
+describe('failures gate: each failed date judged by its cause', () => {
   const gate = failureGate();
-  const base = { unrecoverable: new Set<string>(), fixCommand: 'fix', next: 'next' };
-  const dep = (d: string) => ({ data_date: d, processor_name: 'TeamOffenseGameSummaryProcessor', error_preview: '{"error_type":"DependencyError"', missing_dependencies: ['nba_raw.nbac_team_boxscore'] });
-  it('continues without failures', () => expect(gate.decide({ ...base, failures: [] }).recommendation).toBe('continue'));
-  it('re-runs transient failures', () => {
-    expect(gate.decide({ ...base, failures: [{ ...dep('2021-11-03'), error_preview: '{"error_type":"Abandoned"}', missing_dependencies: [] }] }).recommendation).toBe('rerun');
+  const ev = (failures: FailureCase[]): FailureEvidence => ({ failures, next: 'continue with Step 3', phase3Command: './runbook/02-phase3.mts --season 2021-22' });
+  const fc = (state: FailureState, o: Partial<FailureCase> = {}): FailureCase => ({
+    data_date: '2021-11-03', processor_name: 'TeamOffenseGameSummaryProcessor', error_preview: '{"error":"DependencyError: missing Phase 2: nba_raw.nbac_team_boxscore"',
+    missing_dependencies: ['nba_raw.nbac_team_boxscore'], state, failed_attempts: 1, reload_tables: [], phase3_missing: [], ...o,
   });
-  it('sends dependency errors to Phase 2 when their load was not retried', () => {
-    expect(gate.decide({ ...base, failures: [dep('2021-11-03')] }).recommendation).toBe('fix-phase2');
+  const transient = (n: number) => fc('transient', { error_preview: '{"error":"Interrupted: stopped by the operator', missing_dependencies: [], failed_attempts: n });
+  it.each([
+    ['no failed dates', [], 'continue'],
+    ['Phase 2 missing, never re-loaded since the date failed', [fc('phase2-not-reloaded', { reload_tables: ['nba_raw.nbac_team_boxscore'] })], 'fix-phase2'],
+    ['Phase 2 re-load failed: the source has nothing', [fc('phase2-unavailable')], 'document'],
+    ['a data check the re-loaded data still fails', [fc('phase2-reload-did-not-help')], 'document'],
+    ['the data it lacked is there now', [fc('upstream-fixed')], 'rerun'],
+    ['transient, first failure', [transient(1)], 'rerun'],
+    [`transient, ${MAX_TRANSIENT_ATTEMPTS - 1} failures in a row (just under the bound)`, [transient(MAX_TRANSIENT_ATTEMPTS - 1)], 'rerun'],
+    [`transient, ${MAX_TRANSIENT_ATTEMPTS} failures in a row (at the bound)`, [transient(MAX_TRANSIENT_ATTEMPTS)], 'stop'],
+    ['a Phase 4 date lacking Phase 3 that Step 2 can produce', [fc('phase3-missing', { phase3_missing: ['nba_analytics.player_game_summary'] })], 'stop'],
+    ['a Phase 4 date lacking Phase 3 whose Phase 2 source has nothing', [fc('phase3-unavailable', { phase3_missing: ['nba_analytics.team_defense_game_summary'] })], 'document'],
+    ['duplicate keys: a re-run writes the same rows', [fc('processor-check', { error_preview: '{"error":"DataCheckError: keys unique: …' })], 'stop'],
+    ['in-place repairs come first: fix beside a stop', [fc('phase3-missing'), fc('phase2-not-reloaded')], 'fix-phase2'],
+    ['a re-run beside documented dates', [fc('phase2-unavailable'), transient(1)], 'rerun'],
+    ['a stop beats documenting', [fc('phase2-unavailable'), fc('phase3-missing')], 'stop'],
+  ] as [string, FailureCase[], string][])('%s', (_name, failures, expected) => {
+    expect(gate.decide(ev(failures)).recommendation).toBe(expected);
   });
-  it('documents dependency errors the source cannot fill', () => {
-    expect(gate.decide({ ...base, unrecoverable: new Set(['2021-11-03']), failures: [dep('2021-11-03')] }).recommendation).toBe('document');
+
+  it('names Phase 3, not Phase 2, when Phase 4 dates lack Phase 3 data, with the command that produces it', () => {
+    const d = gate.decide(ev([fc('phase3-missing', { data_date: '2021-10-26', phase3_missing: ['nba_analytics.player_game_summary', 'nba_analytics.team_defense_game_summary'] })]));
+    expect(d.reason).toBe('1 date(s) (2021-10-26) lack Phase 3 data (nba_analytics.player_game_summary, nba_analytics.team_defense_game_summary): run Phase 3 for them first (./runbook/02-phase3.mts --season 2021-22)');
+    expect(d.reason).not.toMatch(/Phase 2/);
+  });
+
+  it('names the Phase 2 tables it will re-load, and says what comes afterwards', () => {
+    const d = gate.decide(ev([fc('phase2-not-reloaded', { reload_tables: ['nba_raw.nbac_team_boxscore'] }), fc('phase2-unavailable', { data_date: '2021-11-17' })]));
+    expect(d.reason).toBe('1 date(s) (2021-11-03) lack Phase 2 data (nba_raw.nbac_team_boxscore) that has not been re-loaded since they failed: re-load them with the Phase 2 job, then re-run them; 1 more to document afterwards');
+  });
+
+  it('each cause maps to one remedy', () => {
+    expect(remedyOf(fc('phase2-not-reloaded'))).toBe('fix-phase2');
+    expect(remedyOf(transient(MAX_TRANSIENT_ATTEMPTS + 5))).toBe('stop');
+  });
+});
+
+describe('2.1.1 confirm the commands', () => {
+  const gate = confirmRunGate('the five Phase 3 backfills');
+  const job = (o: Partial<JobPreview>): JobPreview => ({ job: 'analytics/player_game_summary', game_dates: 166, to_process: 166, skipped: 0, dependency_gaps: 0, gap_dates: '', skip_reason: '', scope_starts: '', ...o });
+  const context = (o: Partial<JobPreview>) => job({ job: 'analytics/upcoming_player_game_context', ...o });
+  it.each([
+    ['every job has dates', [job({}), context({ to_process: 40, skipped: 126, skip_reason: 'no_props_lines' })], 'run'],
+    ['the player context skips every date before the odds data starts', [job({}), context({ to_process: 0, skipped: 166, skip_reason: 'no_props_lines', scope_starts: '2023-05-07' })], 'run'],
+    ['a job whose every date lacks upstream data', [job({ to_process: 0, dependency_gaps: 166 }), context({ to_process: 0, skipped: 166, skip_reason: 'no_props_lines' })], 'stop'],
+    ['a job with no game dates at all', [job({ game_dates: 0, to_process: 0 })], 'stop'],
+    ['one date left to process is enough', [job({ to_process: 1, dependency_gaps: 165 })], 'run'],
+  ] as [string, JobPreview[], string][])('%s', (_name, rows, expected) => {
+    expect(gate.decide(rows).recommendation).toBe(expected);
+  });
+
+  it('says why the player context has nothing to process instead of contradicting its rule', () => {
+    const d = gate.decide([job({ to_process: 165, dependency_gaps: 1, gap_dates: '2021-11-17' }), context({ to_process: 0, skipped: 166, skip_reason: 'no_props_lines', scope_starts: '2023-05-07' })]);
+    expect(d.reason).toBe('165 job-dates to process; analytics/upcoming_player_game_context has nothing to process by design: no props lines in this range (the odds data starts 2023-05-07), so its 166 dates are recorded as skipped, not failed; analytics/player_game_summary will record 1 DependencyError date(s) (2021-11-17)');
+    expect(gate.table().find((r) => r.choice === 'run' && /props lines/.test(r.when))).toBeTruthy();
+  });
+});
+
+describe('3.1.6 a Phase 4 job has failed dates', () => {
+  const gate = jobFailedGate();
+  const summary = (outcomes: DateOutcome[]): RunSummary => ({ job: 'precompute/team_defense_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes, ms: 0 });
+  const ok = (date: string): DateOutcome => ({ date, status: 'success' });
+  const dep = (date: string, missing = ['nba_analytics.team_defense_game_summary']): DateOutcome => ({ date, status: 'failed', reason: 'DependencyError', missing });
+  it.each([
+    ['failed dates lack upstream data, others succeeded', [ok('2021-11-16'), dep('2021-11-17')], 'continue'],
+    ['an interrupted date', [ok('2021-11-16'), { date: '2021-11-18', status: 'failed', reason: 'interrupted' }], 'rerun'],
+    ['a failed data check', [ok('2021-11-16'), { date: '2021-11-18', status: 'failed', reason: 'data check "keys unique" failed on 2021-11-18: …' }], 'stop'],
+    ['no date succeeded (no Phase 3 at all)', [dep('2021-10-26'), dep('2021-10-27')], 'stop'],
+  ] as [string, DateOutcome[], string][])('%s', (_name, outcomes, expected) => {
+    expect(gate.decide(summary(outcomes)).recommendation).toBe(expected);
+  });
+
+  it('names the phase whose data is missing', () => {
+    const d = gate.decide(summary([dep('2021-10-26'), dep('2021-10-27')]));
+    expect(d.reason).toContain('lacking Phase 3: nba_analytics.team_defense_game_summary');
   });
 });
 

@@ -4,7 +4,7 @@ import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../lib/warehouse/open.ts';
 import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
 import { p } from '../lib/warehouse/params.ts';
-import { runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
+import { parseCheckFailure, runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
 
 const project = 'nba-props-platform';
 const dates = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06', '2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11', '2021-11-12', '2021-11-13'];
@@ -60,25 +60,55 @@ describe('runner', () => {
     expect(s2.outcomes[0]).toMatchObject({ status: 'failed', missing: ['nba_raw.nbac_team_boxscore', 'nba_raw.bdl_player_boxscores'] });
   });
 
-  it('data checks: duplicate keys fail the chunk with a clear error and commit nothing', async () => {
+  it('data checks: duplicate keys fail their dates with the check, the date and a key, and commit nothing of them', async () => {
     const dup = teamJob(`${fromBox} UNION ALL ${fromBox}`);
     const s = await runBackfill(w, dup, { dates: ['2021-11-01', '2021-11-02'] });
     expect(s.failed).toBe(2);
-    expect(s.outcomes[0].reason).toMatch(/data check failed: duplicate game_id, team_abbr in nba_analytics.t on 2021-11-0[12]/);
+    // Two games a date, two teams each: 4 keys, each written twice.
+    expect(s.outcomes.find((o) => o.date === '2021-11-01')!.reason).toBe('data check "keys unique" failed on 2021-11-01: 4 duplicated key(s), e.g. game_id=g0-0, team_abbr=GSW ×2');
     expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\``)).rows[0].n).toBe(0);
     expect((await latest()).map((r) => r.status)).toEqual(['failed', 'failed']);
+    expect(JSON.parse(String((await latest())[0].errors))).toMatchObject({ error_type: 'DataCheckError', check: 'keys unique' });
   });
 
-  it('data checks: a team table must hold two rows per final game', async () => {
+  it('data checks: a team table must hold two rows per final game, and names the game short of a row', async () => {
     const short = teamJob(`${fromBox} AND team_abbr != 'NYK'`, { rowsPerGame: 2 });
     const s = await runBackfill(w, short, { dates: ['2021-11-01'] });
-    expect(s.outcomes[0].reason).toMatch(/has 3 rows on 2021-11-01, expected 4 \(2 per final game\)/);
+    // Game g0-1 is BOS v NYK: without NYK it has one row, BOS's.
+    expect(s.outcomes[0].reason).toBe('data check "rows per final game" failed on 2021-11-01: 1 game(s) without 2 rows: game_id=g0-1 has 1 (BOS)');
+  });
+
+  it('a missing team box-score row fails only its date, named with the check and the game, and the rest of the chunk is written', async () => {
+    // One row of 2021-11-05 (date index 4, game g4-1: BOS v NYK) removed behind the runbook's back.
+    await w.execute(`DELETE FROM \`${project}.nba_raw.nbac_team_boxscore\` WHERE game_id = 'g4-1' AND team_abbr = 'NYK'`);
+    const s = await runBackfill(w, teamJob(fromBox, { rowsPerGame: 2 }), { start: '2021-11-01', end: '2021-11-30', chunks: 1 });
+    const failed = s.outcomes.filter((o) => o.status === 'failed');
+    // 12 game dates: 11-03 lacks its box scores (DependencyError), 11-05 fails the check, the other 10 succeed.
+    expect(failed.map((o) => o.date)).toEqual(['2021-11-03', '2021-11-05']);
+    expect(s.outcomes.filter((o) => o.status === 'success')).toHaveLength(10);
+    expect(s.records).toBe(10 * 4);
+    const row = (await latest()).find((r) => r.data_date === '2021-11-05')!;
+    expect(row.status).toBe('failed');
+    const errors = JSON.parse(String(row.errors));
+    expect(errors).toMatchObject({ error_type: 'DataCheckError', check: 'rows per final game', keys: '1 game(s) without 2 rows: game_id=g4-1 has 1 (BOS)' });
+    expect(errors.error).toBe('DataCheckError: rows per final game: nba_analytics.t on 2021-11-05: 1 game(s) without 2 rows: game_id=g4-1 has 1 (BOS)');
+    expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\` WHERE game_date = DATE '2021-11-05'`)).rows[0].n).toBe(0);
+  });
+
+  it('reads a failed check back from the error text, whatever the backend wraps around it', () => {
+    const parsed = parseCheckFailure('Invalid Input Error: data check "rows per final game" failed in nba_analytics.t: [2021-11-05] 1 game(s) without 2 rows: game_id=g4-1 has 1 (BOS) [2021-11-06] 2 game(s) without 2 rows: game_id=a has 0, game_id=b has 3 (X/Y/Z)');
+    expect(parsed?.check).toBe('rows per final game');
+    expect([...parsed!.dates]).toEqual([
+      ['2021-11-05', '1 game(s) without 2 rows: game_id=g4-1 has 1 (BOS)'],
+      ['2021-11-06', '2 game(s) without 2 rows: game_id=a has 0, game_id=b has 3 (X/Y/Z)'],
+    ]);
+    expect(parseCheckFailure('Binder Error: no such column')).toBeNull();
   });
 
   it('data checks: NULL keys fail the date', async () => {
     const nulls = teamJob("SELECT game_id, CAST(NULL AS STRING), game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)");
     const s = await runBackfill(w, nulls, { dates: ['2021-11-01'] });
-    expect(s.outcomes[0].reason).toMatch(/NULL key/);
+    expect(s.outcomes[0].reason).toBe('data check "keys not NULL" failed on 2021-11-01: 4 row(s) with a NULL key (game_id, team_abbr)');
   });
 
   it('set-based statements do not grow with the number of dates; per-date ones do; results are identical', async () => {

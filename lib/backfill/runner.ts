@@ -128,37 +128,92 @@ export async function missingDependencies(w: Warehouse, job: RunnableJob, dates:
   return missing;
 }
 
+/** The missing tables by the phase that writes them: "Phase 3: nba_analytics.x; Phase 4: …". */
+export function missingByPhase(tables: string[]): string {
+  const phases: [string, string][] = [['nba_raw.', 'Phase 2'], ['nba_analytics.', 'Phase 3'], ['nba_precompute.', 'Phase 4'], ['nba_predictions.', 'Phase 4']];
+  const by = new Map<string, string[]>();
+  for (const t of [...new Set(tables)]) {
+    const phase = phases.find(([prefix]) => t.startsWith(prefix))?.[1] ?? 'upstream';
+    by.set(phase, [...(by.get(phase) ?? []), t]);
+  }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([phase, ts]) => `${phase}: ${ts.join(', ')}`).join('; ');
+}
+
+/** The names the data checks go by in errors, the run history and the gates. */
+export const CHECKS = { nullKeys: 'keys not NULL', uniqueKeys: 'keys unique', rowsPerGame: 'rows per final game' } as const;
+
+/**
+ * One data check: a statement that raises an error naming the check, the table
+ * and, per failing date, the offending keys, in the form parseCheckFailure reads:
+ *   data check "<name>" failed in <table>: [<date>] <detail> [<date>] <detail> …
+ * `bad` is a subquery of (d DATE, detail STRING), one row per failing date.
+ */
+function checkStatement(name: string, tableName: string, bad: string): Statement {
+  return {
+    // The aggregate is NULL when no date fails; CONCAT would not keep it NULL on DuckDB, so it is tested alone.
+    sql: `SELECT ERROR(CONCAT('data check "${name}" failed in ${tableName}: ', details)) FROM (
+  SELECT STRING_AGG(CONCAT('[', CAST(d AS STRING), '] ', detail), ' ' ORDER BY d) AS details
+  FROM (${bad}) AS bad
+) AS failed
+WHERE details IS NOT NULL`,
+  };
+}
+
+/** A key's value for an error message: `game_id=… , team_abbr=…`. */
+const keyText = (keys: string[], alias = '') => `CONCAT(${keys.map((k, i) => `'${i ? ', ' : ''}${k}=', COALESCE(CAST(${alias}${k} AS STRING), 'NULL')`).join(', ')})`;
+
 /**
  * Data checks run inside the transaction, like dbt tests: a failure raises an
- * error, so the date fails with a clear message and nothing bad is committed.
+ * error naming the check, the dates and their offending keys, nothing of the
+ * chunk is committed, and the runner fails just those dates and commits the rest.
  * Keys unique and not NULL per date; where a job says how many rows a game
- * yields (two per game for team tables), the count must match the schedule.
+ * yields (two per game for team tables), each final game of the schedule must have them.
  */
 function dataChecks(project: string, job: RunnableJob): Statement[] {
   const out = table(project, job.output.name);
   const { keys, dateColumn } = job.output;
+  const name = job.output.name;
+  const teams = keys.includes('team_abbr');
   return [
-    {
-      sql: `SELECT ERROR(CONCAT('data check failed: NULL key in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
-FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')}) LIMIT 1`,
-    },
-    {
-      sql: `SELECT ERROR(CONCAT('data check failed: duplicate ${keys.join(', ')} in ${job.output.name} on ', CAST(${dateColumn} AS STRING)))
-FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates)
-GROUP BY ${dateColumn}, ${keys.join(', ')} HAVING COUNT(*) > 1 LIMIT 1`,
-    },
-    ...(job.rowsPerGame ? [{
-      sql: `SELECT ERROR(CONCAT('data check failed: ${job.output.name} has ', CAST(COALESCE(o.n, 0) AS STRING), ' rows on ', CAST(s.d AS STRING), ', expected ', CAST(s.games * ${job.rowsPerGame} AS STRING), ' (${job.rowsPerGame} per final game)'))
-FROM (
-  SELECT game_date AS d, COUNT(*) AS games FROM ${table(project, 'nba_raw.nbac_schedule')}
-  WHERE game_status = 3 AND game_date IN UNNEST(@dates) GROUP BY game_date
-) s
-LEFT JOIN (SELECT ${dateColumn} AS d, COUNT(*) AS n FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) GROUP BY ${dateColumn}) o ON o.d = s.d
-WHERE COALESCE(o.n, 0) != s.games * ${job.rowsPerGame}
-LIMIT 1`,
-    }] : []),
+    checkStatement(CHECKS.nullKeys, name, `SELECT ${dateColumn} AS d, CONCAT(CAST(COUNT(*) AS STRING), ' row(s) with a NULL key (${keys.join(', ')})') AS detail
+    FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) AND (${keys.map((k) => `${k} IS NULL`).join(' OR ')})
+    GROUP BY ${dateColumn}`),
+    checkStatement(CHECKS.uniqueKeys, name, `SELECT d, CONCAT(CAST(COUNT(*) AS STRING), ' duplicated key(s), e.g. ', MIN(key_text)) AS detail
+    FROM (
+      SELECT ${dateColumn} AS d, CONCAT(${keyText(keys)}, ' ×', CAST(COUNT(*) AS STRING)) AS key_text
+      FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates)
+      GROUP BY ${dateColumn}, ${keys.join(', ')} HAVING COUNT(*) > 1
+    ) AS dup
+    GROUP BY d`),
+    ...(job.rowsPerGame ? [checkStatement(CHECKS.rowsPerGame, name, `SELECT d, CONCAT(CAST(COUNT(*) AS STRING), ' game(s) without ${job.rowsPerGame} rows: ',
+        STRING_AGG(CONCAT('game_id=', game_id, ' has ', CAST(n AS STRING), ${teams ? `' (', COALESCE(teams, 'none'), ')'` : "''"}), ', ' ORDER BY game_id)) AS detail
+    FROM (
+      SELECT COALESCE(s.d, o.d) AS d, COALESCE(s.game_id, o.game_id) AS game_id, COALESCE(o.n, 0) AS n, o.teams
+      FROM (
+        SELECT DISTINCT game_date AS d, game_id FROM ${table(project, 'nba_raw.nbac_schedule')}
+        WHERE game_status = 3 AND game_date IN UNNEST(@dates)
+      ) AS s
+      FULL OUTER JOIN (
+        SELECT ${dateColumn} AS d, game_id, COUNT(*) AS n${teams ? ", STRING_AGG(team_abbr, '/' ORDER BY team_abbr) AS teams" : ', CAST(NULL AS STRING) AS teams'}
+        FROM ${out} WHERE ${dateColumn} IN UNNEST(@dates) GROUP BY ${dateColumn}, game_id
+      ) AS o ON o.game_id = s.game_id AND o.d = s.d
+      WHERE COALESCE(o.n, 0) != ${job.rowsPerGame} OR s.game_id IS NULL
+    ) AS games
+    GROUP BY d`)] : []),
   ];
 }
+
+/** A failed data check read back from the error it raised: the check, and the detail per date. */
+export function parseCheckFailure(message: string): { check: string; table: string; dates: Map<string, string> } | null {
+  const m = /data check "([^"]+)" failed in (\S+): ([\s\S]*)$/.exec(message);
+  if (!m) return null;
+  const dates = new Map<string, string>();
+  for (const seg of m[3].matchAll(/\[(\d{4}-\d{2}-\d{2})\] ([^[]*)/g)) dates.set(seg[1], seg[2].trim());
+  return { check: m[1], table: m[2], dates };
+}
+
+/** A chunk is retried without the dates a check failed: at most once per check, and once more. */
+const MAX_CHECK_RETRIES = Object.keys(CHECKS).length + 1;
 
 export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptions): Promise<RunSummary> {
   const t0 = Date.now();
@@ -213,7 +268,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       const tables = set.split(',');
       await exec(insertAttempts(w.project, key, dates, {
         status: 'failed', missing: tables,
-        errors: errorJson('DependencyError', `missing ${tables.join(', ')}`, { missing_dependencies: tables }),
+        errors: errorJson('DependencyError', `missing ${missingByPhase(tables)}`, { missing_dependencies: tables }),
       }));
       record(dates, { status: 'failed', reason: 'DependencyError', missing: tables });
     }
@@ -234,28 +289,46 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       summary.interrupted = true;
       break;
     }
+    const failChunk = async (dates: string[], e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      const type = e instanceof WarehouseError ? e.code : 'ProcessorError';
+      await exec(markFailed(w.project, key, dates, errorJson(type, msg)));
+      record(dates, { status: 'failed', reason: msg });
+    };
     await w.hold(async () => {
       await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
       crashPoint('before-transaction');
-      try {
-        if (job.load) await runLoad(w, job, key, chunk, summary, record);
-        else {
-          const dates = { dates: p.dates(chunk) };
+      if (job.load) {
+        try { await runLoad(w, job, key, chunk, summary, record); } catch (e) { await failChunk(chunk, e); }
+        return;
+      }
+      // A data check that fails names its dates: those fail alone, the rest of the chunk is written.
+      let pending = chunk;
+      for (let tries = 0; pending.length; tries++) {
+        try {
+          const dates = { dates: p.dates(pending) };
           const statements: Statement[] = [
             { sql: `DELETE FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: dates },
             { sql: job.insertSql!(w.project), params: dates },
-            ...dataChecks(w.project, job).map((s) => ({ ...s, params: dates })),
-            markSucceeded(w.project, key, chunk, { table: job.output.name, dateColumn: job.output.dateColumn }),
+            ...dataChecks(w.project, job).map((st) => ({ ...st, params: dates })),
+            markSucceeded(w.project, key, pending, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];
           summary.statements++;
           await w.atomic(statements, { label: `backfill/${job.job}` });
-          record(chunk, { status: 'success' });
+          record(pending, { status: 'success' });
+          return;
+        } catch (e) {
+          const check = parseCheckFailure(e instanceof Error ? e.message : String(e));
+          const failing = check ? pending.filter((d) => check.dates.has(d)) : [];
+          if (!check || !failing.length || tries >= MAX_CHECK_RETRIES) { await failChunk(pending, e); return; }
+          for (const d of failing) {
+            const detail = check.dates.get(d)!;
+            const reason = `data check "${check.check}" failed on ${d}: ${detail}`;
+            await exec(markFailed(w.project, key, [d], errorJson('DataCheckError', `${check.check}: ${check.table} on ${d}: ${detail}`, { check: check.check, keys: detail })));
+            record([d], { status: 'failed', reason });
+          }
+          pending = pending.filter((d) => !check.dates.has(d));
         }
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        const type = e instanceof WarehouseError ? e.code : 'ProcessorError';
-        await exec(markFailed(w.project, key, chunk, errorJson(type, msg)));
-        record(chunk, { status: 'failed', reason: msg });
       }
     });
     crashPoint('between-chunks');

@@ -9,10 +9,9 @@ import { p } from '../warehouse/params.ts';
 import type { Row } from '../warehouse/types.ts';
 import type { RunContext } from '../notebook/steps.ts';
 import { table } from '../queries/tables.ts';
-import { phase2LoadFailures } from '../queries/phase3.ts';
 import { JOBS, type RegisteredJob } from '../jobs/registry.ts';
-import type { FailureEvidence } from '../gates/failures.ts';
-import { runBackfill, type RunSummary } from './runner.ts';
+import { errorType, remedyOf, type FailureEvidence, type FailureState } from '../gates/failures.ts';
+import { datesWithout, runBackfill, type RunSummary } from './runner.ts';
 
 export interface FailureRow { data_date: string; processor_name: string; error_preview: string | null; missing_dependencies: string[] | null }
 
@@ -77,16 +76,126 @@ export async function compareWithExpected(ctx: RunContext, phase: 'phase3' | 'ph
   return rows;
 }
 
+/** The checks whose failure comes from the Phase 2 input (a team box score short of a team), not the processor. */
+export const INPUT_CHECKS = ['rows per final game'];
+
+type Streak = { processor_name: string; data_date: string; failed_attempts: number; streak_start: string | null };
+type Attempt = { processor_name: string; data_date: string; status: string; started_at: string; attempt: number; missing_dependencies: string[] | null };
+
+const RUN_HISTORY = (ctx: RunContext) => table(ctx.project, 'nba_reference.processor_run_history');
+
+/**
+ * Each failed date judged by its cause (lib/gates/failures.ts): its error, how
+ * many times in a row it failed, the Phase 2 re-loads of its date since it
+ * started failing, and whether the data it lacked is there now. A handful of
+ * queries, whatever the number of dates.
+ */
 export async function failureEvidence(ctx: RunContext, failures: FailureRow[], next: string): Promise<FailureEvidence> {
+  const phase3Command = ctx.season ? `./runbook/02-phase3.mts --season ${ctx.season.id}` : `./runbook/02-phase3.mts --start-date ${ctx.range.start} --end-date ${ctx.range.end}`;
+  const evidence: FailureEvidence = { failures: [], next: `continue with ${next}`, phase3Command };
+  if (!failures.length) return evidence;
   const dates = [...new Set(failures.map((f) => f.data_date))];
-  const q = phase2LoadFailures(ctx, dates);
-  const r = dates.length ? await ctx.w.query<{ data_date: string }>(q.sql, q.params) : { rows: [] };
-  return {
-    failures,
-    unrecoverable: new Set(r.rows.map((x) => x.data_date)),
-    fixCommand: `./runbook/01-validate-phase2.mts --start-date ${ctx.range.start} --end-date ${ctx.range.end} --from 1.3`,
-    next: `continue with ${next}`,
+  const processors = [...new Set(failures.map((f) => f.processor_name))];
+  const phase3Processors = JOBS.filter((j) => j.phase === 'phase_3_analytics').map((j) => j.processorName);
+
+  const streaks = (await ctx.w.query<Streak>(
+    `SELECT processor_name, data_date,
+  COUNTIF(status = 'failed' AND (last_ok IS NULL OR started_at > last_ok)) AS failed_attempts,
+  MIN(CASE WHEN status = 'failed' AND (last_ok IS NULL OR started_at > last_ok) THEN started_at END) AS streak_start
+FROM (
+  SELECT processor_name, data_date, status, started_at,
+    MAX(CASE WHEN status = 'success' THEN started_at END) OVER (PARTITION BY processor_name, data_date) AS last_ok
+  FROM ${RUN_HISTORY(ctx)}
+  WHERE processor_name IN UNNEST(@processors) AND data_date IN UNNEST(@dates)
+)
+GROUP BY processor_name, data_date`,
+    { processors: p.strings(processors), dates: p.dates(dates) },
+  )).rows;
+  // Phase 2 loads and Phase 3 attempts on these dates: few rows, judged here.
+  const attempts = (await ctx.w.query<Attempt>(
+    `SELECT processor_name, data_date, status, started_at, attempt, missing_dependencies
+FROM ${RUN_HISTORY(ctx)}
+WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name IN UNNEST(@phase3))`,
+    { dates: p.dates(dates), phase3: p.strings(phase3Processors) },
+  )).rows;
+  const latest = (processor: string, date: string) => attempts
+    .filter((a) => a.processor_name === processor && a.data_date === date)
+    .sort((a, b) => b.attempt - a.attempt || b.started_at.localeCompare(a.started_at))[0];
+  const loadOf = (tbl: string) => JOBS.find((j) => j.phase === 'phase_2_raw' && j.output.name === tbl)?.processorName ?? '';
+
+  // What is missing now, per table the failures name or Phase 4 reads from Phase 3.
+  const absent = new Map<string, Set<string>>();
+  const tablesToCheck = new Set<string>();
+  for (const f of failures) for (const t of f.missing_dependencies ?? []) tablesToCheck.add(t);
+  const phase4Reads = [...new Set(JOBS.filter((j) => j.phase === 'phase_4_precompute')
+    .flatMap((j) => j.dependencies.filter((d) => d.required && d.table.startsWith('nba_analytics.')).map((d) => d.table)))];
+  if (failures.some((f) => jobOf(f.processor_name)?.phase === 'phase_4_precompute')) for (const t of phase4Reads) tablesToCheck.add(t);
+  await ctx.w.hold(async () => {
+    for (const t of tablesToCheck) {
+      const job = JOBS.find((j) => j.output.name === t);
+      absent.set(t, await datesWithout(ctx.w, t, job?.output.dateColumn ?? 'game_date', dates));
+    }
+  });
+  const isAbsent = (t: string, d: string) => absent.get(t)?.has(d) ?? false;
+
+  /** A Phase 2 table's state on a date: re-load failed, or not re-loaded since `since`. */
+  const phase2State = (tables: string[], date: string, since: string | null): FailureState => {
+    const loads = tables.map((t) => latest(loadOf(t), date)).filter((a): a is Attempt => !!a);
+    if (loads.some((a) => a.status === 'failed')) return 'phase2-unavailable';
+    const reloadedSince = loads.some((a) => since === null || a.started_at >= since);
+    return reloadedSince ? 'phase2-reload-did-not-help' : 'phase2-not-reloaded';
   };
+
+  for (const f of failures) {
+    const job = jobOf(f.processor_name);
+    const streak = streaks.find((s) => s.processor_name === f.processor_name && s.data_date === f.data_date);
+    const since = streak?.streak_start ?? null;
+    const type = errorType(f);
+    const missing = f.missing_dependencies ?? [];
+    let state: FailureState = 'transient';
+    let reload: string[] = [];
+    let phase3Missing: string[] = [];
+    if (type === 'DependencyError' || missing.length) {
+      const raw = missing.filter((t) => t.startsWith('nba_raw.'));
+      phase3Missing = job?.phase === 'phase_4_precompute' ? phase4Reads.filter((t) => isAbsent(t, f.data_date)) : [];
+      if (!missing.some((t) => isAbsent(t, f.data_date))) state = 'upstream-fixed';
+      else if (raw.length && raw.some((t) => isAbsent(t, f.data_date))) {
+        const lacking = raw.filter((t) => isAbsent(t, f.data_date));
+        // An anyOf group (gamebook or bdl) fails the date only when all lack it: any may refill it.
+        state = lacking.some((t) => latest(loadOf(t), f.data_date)?.status !== 'failed') ? 'phase2-not-reloaded' : 'phase2-unavailable';
+        reload = lacking.filter((t) => latest(loadOf(t), f.data_date)?.status !== 'failed');
+      } else if (phase3Missing.length) {
+        // Phase 3 lacks the date: producible by Step 2, unless its own Phase 2 source has nothing.
+        const unavailable = phase3Missing.every((t) => {
+          const p3 = latest(JOBS.find((j) => j.output.name === t)?.processorName ?? '', f.data_date);
+          const rawLacking = (p3?.missing_dependencies ?? []).filter((x) => x.startsWith('nba_raw.'));
+          return p3?.status === 'failed' && rawLacking.length > 0 && rawLacking.every((x) => latest(loadOf(x), f.data_date)?.status === 'failed');
+        });
+        state = unavailable ? 'phase3-unavailable' : 'phase3-missing';
+      } else state = 'transient'; // an upstream Phase 4 job failed this date: re-run in order, a bounded number of times
+    } else if (type === 'DataCheckError') {
+      if (INPUT_CHECKS.some((c) => (f.error_preview ?? '').includes(c))) {
+        reload = (job?.dependencies ?? []).filter((d) => d.table.startsWith('nba_raw.') && d.table !== 'nba_raw.nbac_schedule').map((d) => d.table);
+        state = phase2State(reload, f.data_date, since);
+        if (state !== 'phase2-not-reloaded') reload = [];
+      } else state = 'processor-check';
+    }
+    evidence.failures.push({
+      data_date: f.data_date, processor_name: f.processor_name, error_preview: f.error_preview, missing_dependencies: f.missing_dependencies,
+      state, failed_attempts: Number(streak?.failed_attempts ?? 1), reload_tables: reload, phase3_missing: phase3Missing,
+    });
+  }
+  return evidence;
+}
+
+const jobOf = (processorName: string) => JOBS.find((j) => j.processorName === processorName);
+
+/** The failed rows a re-run can help: those the gate would re-run or fix, or every row when none is. */
+export function rerunnable(e: FailureEvidence): FailureRow[] {
+  const helped = e.failures.filter((f) => ['rerun', 'fix-phase2'].includes(remedyOf(f)));
+  return (helped.length ? helped : e.failures).map((f) => ({
+    data_date: f.data_date, processor_name: f.processor_name, error_preview: f.error_preview, missing_dependencies: f.missing_dependencies,
+  }));
 }
 
 /** Re-runs exactly the failed dates of each processor (the original's "Re-run Failed Dates Only"). */

@@ -13,6 +13,7 @@ import { LATEST_ATTEMPT, table } from '../queries/tables.ts';
 import { phase2MissingDates } from '../queries/phase2.ts';
 import { PHASE2_LOADS } from '../seed/phase2-loads.ts';
 import type { MissingLoad } from '../gates/phase2-ready.ts';
+import type { FailureEvidence } from '../gates/failures.ts';
 
 export interface MissingRow { table_name: string; missing_date: string; game_date_number: number }
 
@@ -113,4 +114,22 @@ export function adviceFor(outcomes: ReloadOutcome[]): string[] {
     '  2. Or document them at the gate and proceed: Phase 3 records DependencyError for those dates (see 2.4),',
     '     or fills them from the second source where it can (player_game_summary uses bdl_player_boxscores).',
   ];
+}
+
+/**
+ * 2.4.1's "fix Phase 2 first", done in place: the raw table-dates the failed
+ * dates lack (or whose data failed a check), to re-load with the Phase 2 job.
+ */
+export function reloadRowsFor(e: FailureEvidence): MissingRow[] {
+  const seen = new Set<string>();
+  const rows: MissingRow[] = [];
+  for (const f of e.failures.filter((x) => x.state === 'phase2-not-reloaded')) {
+    for (const t of f.reload_tables) {
+      const name = t.replace(/^nba_raw\./, '');
+      if (seen.has(`${name}|${f.data_date}`)) continue;
+      seen.add(`${name}|${f.data_date}`);
+      rows.push({ table_name: name, missing_date: f.data_date, game_date_number: 0 });
+    }
+  }
+  return rows.sort((a, b) => a.table_name.localeCompare(b.table_name) || a.missing_date.localeCompare(b.missing_date));
 }
