@@ -133,7 +133,7 @@ describe('failures gate: each failed date judged by its cause', () => {
   });
 });
 
-describe('2.1.1 confirm the commands', () => {
+describe('2.1.1 confirm the commands: the rule table', () => {
   const gate = confirmRunGate('the five Phase 3 backfills');
   const job = (o: Partial<JobPreview>): JobPreview => ({ job: 'analytics/player_game_summary', game_dates: 166, to_process: 166, skipped: 0, dependency_gaps: 0, gap_dates: '', skip_reason: '', scope_starts: '', ...o });
   const context = (o: Partial<JobPreview>) => job({ job: 'analytics/upcoming_player_game_context', ...o });
@@ -154,7 +154,7 @@ describe('2.1.1 confirm the commands', () => {
   });
 });
 
-describe('3.1.6 a Phase 4 job has failed dates', () => {
+describe('3.1.6 a Phase 4 job has failed dates: the rule table', () => {
   const gate = jobFailedGate();
   const summary = (outcomes: DateOutcome[]): RunSummary => ({ job: 'precompute/team_defense_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes, ms: 0 });
   const ok = (date: string): DateOutcome => ({ date, status: 'success' });
@@ -177,10 +177,6 @@ describe('3.1.6 a Phase 4 job has failed dates', () => {
 // ---- Every gate, decision by decision: what mutation testing showed untested ----------------
 
 import { phase3CompleteGate } from '../lib/gates/phase3-complete.ts';
-import { jobFailedGate } from '../lib/gates/job-failed.ts';
-import { confirmRunGate } from '../lib/gates/confirm-run.ts';
-import type { RunSummary } from '../lib/backfill/runner.ts';
-import type { JobPreview } from '../lib/backfill/preview.ts';
 
 describe('every gate is well-formed: what the operator reads is never blank, and each table row names a real choice', () => {
   const gates = {
@@ -270,26 +266,39 @@ describe('3.1.6 a Phase 4 job has failed dates', () => {
     ]);
     expect(gate.decide(s)).toEqual({
       recommendation: 'continue',
-      reason: 'all 2 failed date(s) lack upstream data (nba_precompute.team_defense_zone_analysis); the next jobs run every other date',
+      reason: 'all 2 failed date(s) lack upstream data (Phase 4: nba_precompute.team_defense_zone_analysis); the next jobs run the other 1 date(s)',
     });
   });
 
   it('re-runs when some dates failed for another reason, saying which reasons', () => {
     const s = summary([
+      { date: '2021-11-01', status: 'success' },
       dep('2021-11-02', ['x']),
-      { date: '2021-11-03', status: 'failed', reason: 'data check failed: NULL key' },
-      { date: '2021-11-04', status: 'failed', reason: 'data check failed: NULL key' },
+      { date: '2021-11-03', status: 'failed', reason: 'abandoned' },
+      { date: '2021-11-04', status: 'failed', reason: 'abandoned' },
       { date: '2021-11-05', status: 'failed', reason: 'interrupted' },
     ]);
     expect(gate.decide(s)).toEqual({
       recommendation: 'rerun',
-      reason: '3 date(s) failed for a reason other than missing upstream data (data check failed: NULL key; interrupted)',
+      reason: '3 date(s) failed for a reason other than missing upstream data (abandoned; interrupted)',
+    });
+  });
+
+  it('stops on a failed data check: a re-run would write the same rows', () => {
+    const s = summary([
+      { date: '2021-11-01', status: 'success' },
+      { date: '2021-11-03', status: 'failed', reason: 'data check "keys not NULL" failed on 2021-11-03: 2 row(s) with a NULL key (game_id, player_lookup)' },
+      { date: '2021-11-05', status: 'failed', reason: 'interrupted' },
+    ]);
+    expect(gate.decide(s)).toEqual({
+      recommendation: 'stop',
+      reason: '1 date(s) failed a data check (data check "keys not NULL" failed on 2021-11-03: 2 row(s) with a NULL key (game_id, player_lookup)): a re-run writes the same rows; investigate',
     });
   });
 
   it('cuts a long list of reasons to 120 characters', () => {
     const long = 'x'.repeat(200);
-    expect(gate.decide(summary([{ date: '2021-11-03', status: 'failed', reason: long }])).reason)
+    expect(gate.decide(summary([{ date: '2021-11-01', status: 'success' }, { date: '2021-11-03', status: 'failed', reason: long }])).reason)
       .toBe(`1 date(s) failed for a reason other than missing upstream data (${'x'.repeat(120)})`);
   });
 
@@ -299,7 +308,7 @@ describe('3.1.6 a Phase 4 job has failed dates', () => {
       dep('2021-11-02', ['a', 'b']), { date: '2021-11-03', status: 'failed', reason: 'boom' }, { date: '2021-11-04', status: 'failed' },
     ]);
     expect(gate.evidence(s)).toEqual([
-      { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-02', reason: 'DependencyError: a, b' },
+      { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-02', reason: 'DependencyError: upstream: a, b' },
       { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-03', reason: 'boom' },
       { job: 'precompute/player_shot_zone_analysis', data_date: '2021-11-04', reason: '' },
     ]);
@@ -308,8 +317,8 @@ describe('3.1.6 a Phase 4 job has failed dates', () => {
 
 describe('2.1.1 confirm the commands', () => {
   const gate = confirmRunGate('the five Phase 3 backfills');
-  const job = (name: string, game_dates: number, to_process: number, skipped = 0, dependency_gaps = 0, gap_dates = ''): JobPreview =>
-    ({ job: name, game_dates, to_process, skipped, dependency_gaps, gap_dates });
+  const job = (name: string, game_dates: number, to_process: number, skipped = 0, dependency_gaps = 0, gap_dates = '', skip_reason = ''): JobPreview =>
+    ({ job: name, game_dates, to_process, skipped, dependency_gaps, gap_dates, skip_reason, scope_starts: '' });
 
   it('asks about what it runs', () => {
     expect(gate.question).toBe('Run the five Phase 3 backfills now?');
@@ -329,18 +338,19 @@ describe('2.1.1 confirm the commands', () => {
     });
   });
 
-  it('gives no recommendation when a job would process nothing in the range', () => {
-    expect(gate.decide([job('a', 166, 166), job('b', 166, 0), job('c', 10, 0, 3)])).toEqual({
-      recommendation: null, reason: 'b, c would process no date in this range',
+  it('stops when a job would process nothing in the range for no documented reason', () => {
+    expect(gate.decide([job('a', 166, 166), job('b', 166, 0, 0, 166), job('c', 10, 0, 3)])).toEqual({
+      recommendation: 'stop', reason: 'b would process no date (166 of 166 game dates lack upstream data); c would process no date (0 of 10 game dates lack upstream data): check the range or the upstream data first',
     });
   });
 
-  it('a job whose dates are all skipped (no props lines) is not idle', () => {
-    expect(gate.decide([job('upcoming', 166, 0, 166)]).recommendation).toBe('run');
-    expect(gate.decide([job('empty', 0, 0, 0)]).recommendation).toBe('run');
+  it('a job whose dates are all skipped for its documented reason (no props lines) is not idle; one without games is', () => {
+    expect(gate.decide([job('upcoming', 166, 0, 166, 0, '', 'no_props_lines')]).recommendation).toBe('run');
+    expect(gate.decide([job('upcoming', 166, 0, 166)]).recommendation).toBe('stop');
+    expect(gate.decide([job('empty', 0, 0, 0)]).recommendation).toBe('stop');
   });
 
   it('shows the figures without the long list of gap dates', () => {
-    expect(gate.evidence([job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03')])).toEqual([{ job: 'b', game_dates: 166, to_process: 164, skipped: 0, dependency_gaps: 2 }]);
+    expect(gate.evidence([job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03')])).toEqual([{ job: 'b', game_dates: 166, to_process: 164, skipped: 0, dependency_gaps: 2, skip_reason: '' }]);
   });
 });
