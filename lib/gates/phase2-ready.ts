@@ -53,8 +53,8 @@ export function phase2Gate(policy: Phase2Policy = DEFAULT_POLICY): Omit<GateStep
     choices: PHASE2_CHOICES,
     table: () => [
       { when: `all critical tables ${hi}%+ (and optional ones too)`, choice: 'proceed', action: 'Proceed to Step 2' },
-      { when: `any critical table < ${lo}%, some missing date not yet re-loaded`, choice: 'fix', action: 'Fix Phase 2 gaps first (1.3)' },
-      { when: `any critical table < ${lo}%, every missing date's re-load failed`, choice: 'stop', action: 'Stop: the source has nothing more; ask the data provider' },
+      { when: `any critical table < ${lo}%`, choice: 'fix', action: 'Fix Phase 2 gaps first (1.3), while a missing date has not been re-loaded' },
+      { when: `any critical table < ${lo}% and every missing date's re-load failed`, choice: 'stop', action: 'Stop: the source has nothing more; ask the data provider' },
       { when: `a critical table between ${lo}% and ${hi}%, some missing date not yet re-loaded`, choice: 'fix', action: 'Fix Phase 2 gaps first (1.3): a re-load may recover them' },
       { when: `a critical table between ${lo}% and ${hi}%, every missing date's re-load failed`, choice: 'document', action: 'Document and proceed: the source has nothing more' },
       { when: `critical tables ${hi}%+, only optional tables < ${hi}%`, choice: 'document', action: 'Document and proceed' },
