@@ -51,10 +51,20 @@ const phase3Done = checkStep<void, Row[]>({
 /** Phase 4 reads every Phase 3 table: go on only when they hold their expected dates. */
 const phase3Gate = gateStep<Row[]>({ id: '4.2.1', title: 'Phase 3 Complete?', ...phase3CompleteGate() });
 
+/**
+ * --seasons S1,S2, or --season S (one season, as in Steps 2 and 3); default: all.
+ * Run oldest first, each once; a date range is not a season, so it is refused.
+ */
 function chosenSeasons(flags: RawFlags, asOf: string): Season[] {
-  const list = flags.seasons === undefined ? SEASONS.map((s) => s.id) : String(flags.seasons).split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags['start-date'] !== undefined || flags['end-date'] !== undefined) throw new UsageError('--start-date/--end-date: Step 4 runs whole seasons; choose them with --seasons 2022-23,2023-24 (or --season 2022-23)');
+  if (flags.season !== undefined && flags.seasons !== undefined) throw new UsageError('give --season S or --seasons S1,S2, not both');
+  const given = flags.seasons ?? flags.season;
+  const list = given === undefined ? SEASONS.map((s) => s.id) : String(given).split(',').map((s) => s.trim()).filter(Boolean);
   if (!list.length) throw new UsageError('--seasons is empty; e.g. --seasons 2022-23,2023-24');
-  return list.map((id) => seasonAsOf(checkSeason(id), asOf));
+  const twice = list.find((id, k) => list.indexOf(id) !== k);
+  if (twice) throw new UsageError(`--seasons names ${twice} twice; each season runs once, e.g. --seasons 2022-23,2023-24`);
+  const seasons = list.map((id) => checkSeason(id));
+  return SEASONS.filter((s) => seasons.includes(s)).map((s) => seasonAsOf(s, asOf));
 }
 
 export const runbook: RunbookDef = {
@@ -67,6 +77,8 @@ export const runbook: RunbookDef = {
     { name: 'regular-season-only', kind: 'flag', help: "the original's ranges alone: leave out each season's postseason (play-in and playoffs)" },
   ],
   steps: [status, phase3Done, phase3Gate],
+  includes: [phase3, phase4],
+  checkFlags: (flags, opts) => { chosenSeasons(flags, opts.asOf); },
   async flow(nb, flags) {
     const postseason = flags['regular-season-only'] !== true;
     const wanted = seasonParts(chosenSeasons(flags, nb.ctx.asOf), nb.ctx.asOf, { postseason });

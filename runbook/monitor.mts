@@ -5,10 +5,11 @@
  * Run it in a separate terminal (a second tmux window) while backfills run:
  * every 5 minutes (`--interval 300`) it shows the last hour's activity and
  * failures, and a progress bar with an ETA for every backfill in flight, in any
- * process. It only reads. The embedded warehouse is opened for each refresh
- * and closed straight after, so a backfill never waits on the monitor for long
- * (and when a backfill holds the file, the monitor waits and says so).
- * `--once` prints one refresh and exits; Ctrl+C stops it.
+ * process. It only reads: the embedded warehouse is opened read-only (a
+ * read-only file will do) for each refresh and closed straight after, so a
+ * backfill never waits on the monitor for long (and when a backfill holds the
+ * file, the monitor waits and says so). The journal records its start and end,
+ * not each refresh. `--once` prints one refresh and exits; Ctrl+C stops it.
  */
 import { checkStep, sqlStep } from '../lib/notebook/steps.ts';
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
@@ -34,19 +35,20 @@ const failures = sqlStep({
 });
 
 /**
- * Backfills of the last hour, from the run history (any process): a bar per
- * processor with dates done, failures, elapsed time and, while it runs, the
- * ETA. The total is estimated as the season's game dates from the run's first
- * date, since the runner records dates as it reaches them. A run is shown as
- * done, idle (stopped, or waiting at a gate) or abandoned (its process is gone
- * with dates still 'running'; the next run of the job records them so).
+ * Backfills of the last hour (and any script still open in the journal), from
+ * the run history and the journal together: a header per script run, then a
+ * bar per processor over the dates that run was asked to do (its plan, in the
+ * journal). Each shows what it is: done (and how long it took), running (ETA
+ * from that run's own dates per second), waiting at a gate (which, for how
+ * long), stopped, interrupted, or dead (no end recorded and its process gone,
+ * or 'running' rows older than 30 minutes that nobody can check).
  */
 const running = checkStep<void, RunProgress[]>({
   id: 'M.3', title: 'Backfills (last hour)',
   async run(ctx) {
     const runs = await loadRunProgress(ctx);
     if (!runs.length) ctx.out.info('No backfill in the last hour.');
-    for (const l of progressLines(runs)) ctx.out.info(l);
+    for (const l of progressLines(runs, Date.now(), ctx.out.width)) ctx.out.info(l);
     return runs;
   },
 });
@@ -60,6 +62,8 @@ export const runbook: RunbookDef = {
     { name: 'once', kind: 'flag', help: 'print one refresh and exit' },
   ],
   checkFlags: (flags) => { loopOptions(flags); },
+  readOnly: true,
+  journalSteps: false,
   steps: [activity, failures, running],
   async flow(nb, flags) {
     const loop = loopOptions(flags);

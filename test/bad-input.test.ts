@@ -113,3 +113,48 @@ describe('gates with no terminal', () => {
     expect(fileDigest(sb.warehouse)).toBe(before);
   });
 });
+
+/**
+ * What a new user tried (issue 14): each bad input answers exit 2 with one line
+ * naming the flag and what is valid, and writes nothing.
+ */
+const dates11900 = Array.from({ length: 11_900 }, (_, k) => new Date(Date.UTC(1995, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)).join(',');
+const terminalCases: Case[] = [
+  ['04: a stray season positional', (sb) => script('04-remaining-seasons', ['2022-23'], sb), /unexpected argument "2022-23"; did you mean --season 2022-23\?/],
+  ['02: a second season as a positional', (sb) => script('02-phase3', ['--season', '2021-22', '2022-23'], sb), /unexpected argument "2022-23"/],
+  ['01: --journal empty', (sb) => script('01-validate-phase2', ['--journal', ''], sb), /^error: --journal is empty: give a file path, e\.g\. --journal \.runbook\/journal\.jsonl$/m],
+  ['01: --journal a directory', (sb) => script('01-validate-phase2', ['--journal', sb.dir], sb), /--journal .* is a directory: give a file path, e\.g\. --journal .*\/journal\.jsonl/],
+  ['01: --warehouse empty', (sb) => script('01-validate-phase2', ['--warehouse', ''], sb), /--warehouse is empty: give a file path/],
+  ['01: --warehouse a directory', (sb) => script('01-validate-phase2', ['--warehouse', sb.dir], sb), /--warehouse .* is a directory: give a file path, e\.g\. --warehouse .*\/nba\.duckdb/],
+  ['01: --answer for a step it does not have', (sb) => script('01-validate-phase2', ['--answer', '9.9=x'], sb), /--answer 9\.9=x: 01-validate-phase2 has no step 9\.9; gates and data-changing steps: 1\.2, 1\.3\.2/],
+  ['01: --answer with a choice the gate does not offer', (sb) => script('01-validate-phase2', ['--answer', '1.2=maybe'], sb), /--answer 1\.2=maybe: choose one of /],
+  ['04: --answer of an included section\'s gate, bad choice', (sb) => script('04-remaining-seasons', ['--answer', '2.4.1=maybe'], sb), /--answer 2\.4\.1=maybe: choose one of /],
+  ['monitor: --interval 1e9', (sb) => script('monitor', ['--interval', '1e9'], sb), /--interval "1e9": give whole seconds from 1 to 86400/],
+  ['02: --as-of before the current season', (sb) => script('02-phase3', ['--season', '2024-25', '--as-of', '1999-01-01'], sb), /--as-of 1999-01-01 is outside the current season 2024-25: give a date from 2024-10-22 to 2025-06-30/],
+  ['02: --end-date beyond the season', (sb) => script('02-phase3', ['--season', '2021-22', '--end-date', '2030-01-01'], sb), /--end-date 2030-01-01 is outside season 2021-22 \(2021-10-19\.\.2022-04-10\)/],
+  ['04: a season listed twice', (sb) => script('04-remaining-seasons', ['--seasons', '2021-22,2021-22'], sb), /--seasons names 2021-22 twice/],
+  ['04: --season and --seasons', (sb) => script('04-remaining-seasons', ['--season', '2021-22', '--seasons', '2022-23'], sb), /give --season S or --seasons S1,S2, not both/],
+  ['04: a date range instead of seasons', (sb) => script('04-remaining-seasons', ['--start-date', '2021-11-01', '--end-date', '2021-11-30'], sb), /Step 4 runs whole seasons; choose them with --seasons/],
+  ['run_backfill: an 11,900-date --dates list from 1995', (sb) => backfill(['analytics/player_game_summary', `--dates=${dates11900}`], sb), /--dates 1995-01-01 is outside the seasons' calendar \(2021-10-01\.\.2025-06-30/],
+];
+
+describe('bad input a new user tried: one line naming the flag, exit 2, nothing written', () => {
+  it.each(terminalCases)('%s', (_name, run, message) => {
+    const sb = sandbox();
+    const before = fileDigest(sb.warehouse);
+    const r = run(sb);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(fileDigest(sb.warehouse)).toBe(before);
+    expect(fs.existsSync(sb.journal)).toBe(false);
+  });
+
+  it('--json with bad input prints {"exitCode": 2, "error": …} on stdout', () => {
+    const sb = sandbox({ seeded: false });
+    const r = script('02-phase3', ['--json', '--season', '2021-22', 'extra'], sb);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 2, error: expect.stringMatching(/unexpected argument "extra"/) });
+    expect(fs.existsSync(sb.warehouse)).toBe(false);
+  });
+});

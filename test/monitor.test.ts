@@ -3,10 +3,14 @@
  * frame with --once, Ctrl+C to stop, and never in the way of a backfill.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { loopOptions, waitText } from '../lib/monitor/loop.ts';
-import { runProgress, type RunRow } from '../lib/monitor/progress.ts';
+import { eta, runProgress, STALE_MS, type HistoryRow } from '../lib/monitor/progress.ts';
+import { progressLines } from '../lib/monitor/running.ts';
+import { scriptRuns } from '../lib/monitor/scripts.ts';
+import { readJournal } from '../lib/notebook/journal.ts';
 import { fileDigest } from './support/scripts.ts';
 import { withWarehouse } from './support/inspect.ts';
 import { PROJECT, insertAttempt, runScript, startScript, troubledSeason, type SmallWarehouse } from './support/small-warehouse.ts';
@@ -16,6 +20,15 @@ beforeAll(async () => {
   sw = await troubledSeason();
   // An hour and a half ago: outside the original's one-hour window.
   await withWarehouse(sw.file, (w) => insertAttempt(w, { processor: 'OldProcessor', phase: 'phase_3_analytics', date: '2021-10-19', status: 'failed', minutesAgo: 90, errors: '{"error":"old"}' }));
+  // What the scripts journalled: a Phase 4 run (this process stands in for it) that
+  // planned 3 dates of shot zones and 5 of team defense zones, then finished the latter.
+  const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+  const ev = (min: number, e: object) => JSON.stringify({ ts: ago(min), run_id: 'fixture-03', ...e });
+  fs.writeFileSync(sw.journal, [
+    ev(12, { event: 'start', script: '03-phase4', args: ['--season', '2021-22'], host: os.hostname(), pid: process.pid }),
+    ev(11, { event: 'run', history_run_id: 'fixture-TeamDefenseZoneAnalysisProcessor', processor: 'TeamDefenseZoneAnalysisProcessor', job: 'precompute/team_defense_zone_analysis', total: 5 }),
+    ev(2, { event: 'run', history_run_id: 'fixture-psza-run', processor: 'PlayerShotZoneAnalysisProcessor', job: 'precompute/player_shot_zone_analysis', total: 3 }),
+  ].join('\n') + '\n');
 });
 afterAll(() => fs.rmSync(sw.dir, { recursive: true, force: true }));
 
@@ -35,21 +48,52 @@ describe('monitor.mts --once', () => {
     expect(r.stdout).toMatch(/\| PlayerGameSummaryProcessor\s+\|\s+4 \|\s+1 \| 2021-11-02 \|/);
     expect(r.stdout).not.toContain('OldProcessor');
     expect(r.stdout).toMatch(/\| 2021-10-26 \| PlayerGameSummaryProcessor\s+\| \{"error":"ProcessorError: connection reset"/);
-    // The run in flight: a bar with its ETA; the finished ones say so.
-    expect(r.stdout).toMatch(/run fixture-psza-run \(started [0-9ms]+ ago\)/);
-    expect(r.stdout).toMatch(/PlayerShotZoneAnalysisProcessor\s+\[#+\.+\]\s+1\/3\s+.* eta .* \(total est\.\)/);
-    expect(r.stdout).toMatch(/TeamDefenseZoneAnalysisProcessor\s+\[#+\]\s+5\/5\s+2 failed done in/);
+    // The script run, then its processors: the one in flight over the 3 dates it planned, the finished one done.
+    expect(r.stdout).toMatch(/03-phase4 --season 2021-22 · pid \d+ · running, started 12m\d\ds ago/);
+    expect(r.stdout).toMatch(/PlayerShotZoneAnalysisProcessor\s+\[#+\.+\]\s+1\/3\s+.* eta /);
+    expect(r.stdout).toMatch(/TeamDefenseZoneAnalysisProcessor\s+\[#+\]\s+5\/5 2 failed done in/);
+    // Runs the journal does not know show what they did and no invented total.
+    expect(r.stdout).toMatch(/run fixture-PlayerGameSummaryProcessor · not in this journal \(total unknown\)/);
+    expect(r.stdout).toMatch(/PlayerGameSummaryProcessor\s+quiet 5 date\(s\) recorded, 1 failed; no activity for 10m/);
     // A monitor frame shows results, not the SQL.
     expect(r.stdout).not.toMatch(/TIMESTAMP_SUB/);
     expect(r.stdout).not.toContain('Next refresh');
     expect(await historyCount()).toBe(before);
+    // The journal: the monitor's start and end, no step per frame.
+    const mine = readJournal(sw.journal).filter((e) => e.script === 'monitor');
+    expect(mine.map((e) => e.event)).toEqual(['start', 'end']);
+  });
+
+  it('reads a read-only warehouse file', () => {
+    const copy = { ...sw, file: `${sw.dir}/read-only.duckdb` };
+    fs.copyFileSync(sw.file, copy.file);
+    fs.chmodSync(copy.file, 0o444);
+    const before = fileDigest(copy.file);
+    const r = runScript('monitor', ['--once'], copy);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('── M.3 Backfills (last hour)');
+    expect(fileDigest(copy.file)).toBe(before);
+  });
+
+  it('reads a run history of the older schema (no host, pid) without changing it', async () => {
+    const copy = { ...sw, file: `${sw.dir}/old-schema.duckdb` };
+    fs.copyFileSync(sw.file, copy.file);
+    await withWarehouse(copy.file, async (w) => {
+      await w.execute(`ALTER TABLE \`${PROJECT}.nba_reference.processor_run_history\` DROP COLUMN host`);
+      await w.execute(`ALTER TABLE \`${PROJECT}.nba_reference.processor_run_history\` DROP COLUMN pid`);
+    });
+    const before = fileDigest(copy.file);
+    const r = runScript('monitor', ['--once'], copy);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PlayerShotZoneAnalysisProcessor\s+\[#+\.+\]\s+1\/3/);
+    expect(fileDigest(copy.file)).toBe(before);
   });
 
   it('refuses a bad --interval before opening the warehouse (exit 2)', () => {
     const before = fileDigest(sw.file);
     const r = runScript('monitor', ['--interval', '0'], sw);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('error: --interval "0" is not a positive number of seconds, e.g. --interval 300');
+    expect(r.stderr.trim()).toBe('error: --interval "0": give whole seconds from 1 to 86400, e.g. --interval 300');
     expect(fileDigest(sw.file)).toBe(before);
   });
 });
@@ -83,32 +127,81 @@ describe('monitor.mts refreshing', () => {
   });
 });
 
-describe('progress from the run history', () => {
+describe('each run as it is, from the run history and the journal', () => {
   const now = Date.parse('2024-11-29T12:00:00Z');
-  const row = (over: Partial<RunRow>): RunRow => ({
-    run_id: 'r1', processor_name: 'P', started: '2024-11-29T11:00:00.000Z', last_activity: '2024-11-29T11:59:30.000Z',
-    done: 40, running: 10, failed: 1, first_date: '2021-10-19', last_date: '2021-12-01', host: 'here', pid: 42, ...over,
-  });
-  const season = Array.from({ length: 166 }, (_, k) => new Date(Date.parse('2021-10-19') + k * 86_400_000).toISOString().slice(0, 10));
-  const at = (r: RunRow, alive = true) => runProgress([r], season, { asOf: '2024-11-29', now, hostname: 'here', isAlive: () => alive })[0];
+  const at = (sec: number) => new Date(now - sec * 1000).toISOString();
+  const rows = (n: number, o: Partial<HistoryRow> & { from?: number } = {}): HistoryRow[] => Array.from({ length: n }, (_, k) => ({
+    run_id: 'r1', processor_name: 'P', data_date: `2021-11-${String(k + 1).padStart(2, '0')}`, status: 'success',
+    started_at: at((o.from ?? 100) - k), finished_at: at((o.from ?? 100) - k - 1), error: null, host: 'here', pid: 42, ...o,
+  }));
+  const script = (events: object[]) => scriptRuns([
+    { ts: at(200), run_id: 'r1', event: 'start', script: '02-phase3', args: ['--season', '2021-22'], host: 'here', pid: 42 },
+    ...events.map((e) => ({ run_id: 'r1', ...e })),
+  ]);
+  const plan = (total: number, sec = 120) => ({ ts: at(sec), event: 'run', history_run_id: 'r1', processor: 'P', job: 'analytics/p', total });
+  const progress = (r: HistoryRow[], events: object[], alive = true) => runProgress(r, script(events), { now, hostname: 'here', isAlive: () => alive })[0];
 
-  it('estimates the total as the season\'s game dates from the run\'s first date', () => {
-    const p = at(row({}));
-    expect(p).toMatchObject({ phase: 'running', estimated: true, state: { done: 40, total: 166, failed: 1 } });
+  it('a finished five-date re-load is done, 5/5 with its duration, not 5 of the season', () => {
+    const p = progress(rows(5), [plan(5), { ts: at(50), event: 'end', exitCode: 0 }], false);
+    expect(p).toMatchObject({ phase: 'done', known: true, state: { done: 5, total: 5 } });
+    // From its plan (120 s ago) to its last date's finish (100 - 4 - 1 = 95 s ago): 25 s.
+    expect(p.detail).toBe('in 25s');
+    expect(eta(p, now)).toBeNull();
   });
 
-  it('tells running, between chunks, finished, idle and abandoned apart', () => {
-    expect(at(row({ running: 0 })).phase).toBe('running'); // wrote 30 s ago: between two chunks
-    expect(at(row({ running: 0, last_activity: '2024-11-29T11:50:00.000Z' })).phase).toBe('idle');
-    expect(at(row({ running: 0, done: 166 })).phase).toBe('finished');
-    expect(at(row({}), false).phase).toBe('abandoned');
-    expect(at(row({ host: 'elsewhere' }), false).phase).toBe('running'); // another host's process cannot be checked
+  it('a running run: ETA from its own dates per second over the dates it has left', () => {
+    // 4 of 10 dates in the 120 s since it planned: 30 s a date, 6 left → 180 s.
+    const p = progress([...rows(4), ...rows(1, { data_date: '2021-11-20', status: 'running', finished_at: null })], [plan(10)]);
+    expect(p).toMatchObject({ phase: 'running', state: { done: 4, total: 10 } });
+    expect(eta(p, now)).toBeCloseTo(180_000, -2);
+  });
+
+  it('a script waiting at a gate says which, and for how long', () => {
+    const runs = script([plan(5), { ts: at(60), event: 'ask', id: '2.4.1', title: 'Failures Decision' }]);
+    const p = runProgress(rows(5), runs, { now, hostname: 'here', isAlive: () => true });
+    expect(p[0].phase).toBe('done');
+    expect(progressLines(p, now, 100)[0]).toBe('02-phase3 --season 2021-22 · pid 42 · WAITING at gate 2.4.1 Failures Decision for 1m00s');
+    // Answered: no longer waiting.
+    const answered = script([plan(5), { ts: at(60), event: 'ask', id: '2.4.1', title: 'F' }, { ts: at(30), event: 'gate', id: '2.4.1' }]);
+    expect(answered[0].waiting).toBeNull();
+  });
+
+  it('interrupted (Ctrl+C), stopped at a gate, and dead are told apart', () => {
+    const interrupted = rows(2, { status: 'failed', error: '{"error":"Interrupted: stopped by the operator"}' });
+    expect(progress([...rows(3), ...interrupted.map((r, k) => ({ ...r, data_date: `2021-12-0${k + 1}` }))], [plan(5)]).phase).toBe('interrupted');
+    expect(progress(rows(3), [plan(5), { ts: at(10), event: 'end', exitCode: 3, stoppedAt: '2.1.1' }], false)).toMatchObject({ phase: 'stopped', detail: 'at gate 2.1.1' });
+    // Its pid is gone with a date running, and no end was recorded.
+    const dead = progress([...rows(3), ...rows(1, { data_date: '2021-11-20', status: 'running', finished_at: null })], [plan(5)], false);
+    expect(dead).toMatchObject({ phase: 'dead' });
+    expect(dead.detail).toMatch(/pid 42 on here is gone with 1 date\(s\) running/);
+    // Another host's process cannot be checked: 'running' rows older than the threshold mean no heartbeat.
+    const old = rows(1, { status: 'running', finished_at: null, host: 'elsewhere', from: STALE_MS / 1000 + 60 });
+    expect(runProgress(old, [], { now, hostname: 'here', isAlive: () => true })[0].phase).toBe('dead');
+    const fresh = rows(1, { status: 'running', finished_at: null, host: 'elsewhere', from: 60 });
+    expect(runProgress(fresh, [], { now, hostname: 'here', isAlive: () => true })[0].phase).toBe('running');
+  });
+
+  it('a run the journal does not know shows its count and no total', () => {
+    const [p] = runProgress(rows(3, { from: 600 }), [], { now, hostname: 'here', isAlive: () => true });
+    expect(p).toMatchObject({ known: false, phase: 'quiet', state: { done: 3, total: 0 } });
+    const lines = progressLines([p], now, 60);
+    expect(lines[0]).toBe('run r1 · not in this journal (total unknown)');
+    // Its last date finished 600 - 2 - 1 = 597 s ago.
+    expect(lines[1]).toMatch(/^  P\s+quiet 3 date\(s\) recorded; no activity for 9m57s$/);
+    expect(lines.every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('a re-run of failed dates counts only its own dates', () => {
+    const first = rows(5, { from: 1000 });
+    const rerun = rows(2, { from: 100 });
+    const p = progress([...first, ...rerun], [plan(5, 1100), plan(2, 110)]);
+    expect(p.state).toMatchObject({ done: 2, total: 2 });
   });
 
   it('takes --interval and --once from the flags', () => {
     expect(loopOptions({ interval: '300' })).toEqual({ seconds: 300, once: false });
     expect(loopOptions({ interval: '2', once: true })).toEqual({ seconds: 2, once: true });
-    expect(() => loopOptions({ interval: '-1' })).toThrow(/positive number of seconds/);
+    for (const bad of ['-1', '1e9', '0.5', '86401', 'abc', '']) expect(() => loopOptions({ interval: bad })).toThrow(/whole seconds from 1 to 86400/);
     expect(waitText(300)).toBe('5 minutes');
     expect(waitText(1)).toBe('1 second');
   });

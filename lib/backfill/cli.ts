@@ -6,7 +6,7 @@
  * Exit codes: 0 every date succeeded or was skipped, 1 some dates failed (or an
  * unexpected failure), 2 bad input.
  */
-import { COMMON_OPTIONS, checkDate, helpText, parseArgv, type OptionSpec } from '../notebook/flags.ts';
+import { COMMON_OPTIONS, checkDate, checkInCalendar, helpText, parseArgv, type OptionSpec } from '../notebook/flags.ts';
 import { EXIT, UsageError } from '../notebook/errors.ts';
 import { Output } from '../notebook/output.ts';
 import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
@@ -42,7 +42,7 @@ export function resolveJob(name: string): RegisteredJob {
 export function parseDateList(value: string): string[] {
   const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (!parts.length) throw new UsageError('--dates is empty; give comma-separated dates like --dates=2021-11-03,2021-11-04');
-  for (const d of parts) checkDate('dates', d);
+  for (const d of parts) checkInCalendar('dates', checkDate('dates', d)); // a date outside every season is a typo, not a no_games row to record
   return [...new Set(parts)].sort();
 }
 

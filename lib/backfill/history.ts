@@ -9,6 +9,7 @@ import { p, type Params } from '../warehouse/params.ts';
 import type { Statement, Warehouse } from '../warehouse/types.ts';
 import { table, LATEST_ATTEMPT } from '../queries/tables.ts';
 import type { Phase } from '../jobs/types.ts';
+import { RUN_HISTORY } from '../seed/schema.ts';
 
 export interface HistoryKey { runId: string; processorName: string; phase: Phase }
 
@@ -73,13 +74,16 @@ export function errorJson(type: string, message: string, extra: Record<string, u
 /**
  * Rows left 'running' by a process that is gone (killed, crashed): recorded as
  * failed 'abandoned' so the date's latest state is true, and a re-run supersedes them.
- * Only rows from this host can be judged; a live pid is left alone.
+ * Every processor and phase, not only the one about to run: whatever writes the
+ * run history next tidies up after any dead run (a killed Phase 2 re-load is
+ * closed by the next Phase 3 run). Only rows from this host can be judged; a
+ * live pid is left alone.
  */
-export async function closeAbandoned(w: Warehouse, processorName?: string): Promise<number> {
+export async function closeAbandoned(w: Warehouse): Promise<number> {
   const rows = (await w.query<{ run_id: string; pid: number | null }>(
     `SELECT DISTINCT run_id, pid FROM ${H(w.project)}
-WHERE status = 'running' AND host = @host${processorName ? ' AND processor_name = @processor_name' : ''}`,
-    { host: os.hostname(), ...(processorName ? { processor_name: processorName } : {}) },
+WHERE status = 'running' AND host = @host`,
+    { host: os.hostname() },
   )).rows;
   const dead = rows.filter((r) => r.pid === null || !isAlive(r.pid)).map((r) => r.run_id);
   if (!dead.length) return 0;
@@ -90,6 +94,18 @@ WHERE status = 'running' AND host = @host AND run_id IN UNNEST(@run_ids)`,
     { errors: errorJson('Abandoned', 'the process running this date ended without finishing (killed or crashed); a re-run supersedes it'), host: os.hostname(), run_ids: p.strings(dead) },
   );
   return res.affectedRows ?? dead.length;
+}
+
+/**
+ * The columns this runbook adds to the contract's run history (attempt, host,
+ * pid): a table created before them — by an older version, or by the platform
+ * itself — gains them, NULL on its old rows. Returns the columns added.
+ */
+export async function migrateRunHistory(w: Warehouse): Promise<string[]> {
+  const have = new Set((await w.query(`SELECT * FROM ${H(w.project)} LIMIT 0`)).columns.map((c) => c.name.toLowerCase()));
+  const missing = RUN_HISTORY.columns.filter(([name]) => !have.has(name));
+  for (const [name, type] of missing) await w.execute(`ALTER TABLE ${H(w.project)} ADD COLUMN ${name} ${type}`);
+  return missing.map(([name]) => name);
 }
 
 function isAlive(pid: number): boolean {

@@ -20,6 +20,7 @@ import { WarehouseError, type Statement, type Warehouse } from '../warehouse/typ
 import { table } from '../queries/tables.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
 import { crashPoint } from './crash.ts';
+import { announcePlan } from '../monitor/plans.ts';
 import { closeAbandoned, errorJson, insertAttempts, markFailed, markSucceeded, type HistoryKey } from './history.ts';
 
 /** What the runner needs of a job: SQL processors and Phase 2 loads alike. */
@@ -236,9 +237,11 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   let todo: string[] = [];
   await w.hold(async () => {
     if (job.createSql) await w.execute(job.createSql(w.project));
-    await closeAbandoned(w, job.processorName);
+    await closeAbandoned(w);
     const plan = await planRun(w, job, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
+    const all = [...plan.gameDates, ...plan.bootstrap, ...plan.noGames].sort();
+    announcePlan({ historyRunId: runId, processor: job.processorName, job: job.job, total: summary.total, first: all[0] ?? null, last: all.at(-1) ?? null });
     report();
 
     if (plan.noGames.length) {

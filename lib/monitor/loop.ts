@@ -9,9 +9,15 @@ import type { RawFlags } from '../notebook/flags.ts';
 
 export interface LoopOptions { seconds: number; once: boolean }
 
+/** A day: longer would overflow the timer (2^31 ms) and refresh at once. */
+export const MAX_INTERVAL = 86_400;
+
 export function loopOptions(flags: RawFlags): LoopOptions {
-  const seconds = Number(flags.interval);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--interval ${JSON.stringify(flags.interval)} is not a positive number of seconds, e.g. --interval 300`);
+  const text = String(flags.interval);
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text) || seconds < 1 || seconds > MAX_INTERVAL) {
+    throw new UsageError(`--interval ${JSON.stringify(flags.interval)}: give whole seconds from 1 to ${MAX_INTERVAL}, e.g. --interval 300`);
+  }
   return { seconds, once: flags.once === true };
 }
 

@@ -1,45 +1,102 @@
 /**
- * The monitor's third section: a progress bar per processor of each recent
- * run, with its ETA while it runs, read from the run history (any process).
+ * The monitor's third section: every recent backfill as it is — a header per
+ * script run (its command, and whether it runs, waits at a gate, stopped,
+ * was interrupted or died), then a line per processor: a bar over the dates
+ * that run was asked to do, with its ETA while it runs. Lines fit the width.
  */
-import { bar, formatDuration, progressLine } from '../notebook/progress.ts';
+import { formatDuration, progressLine, bar } from '../notebook/progress.ts';
+import { shorten, shortenAll } from '../notebook/output.ts';
 import type { RunContext } from '../notebook/steps.ts';
-import { gameDays } from '../calendar-view/queries.ts';
-import { recentRuns } from '../queries/monitor.ts';
-import { runProgress, seasonEnd, type RunProgress, type RunRow } from './progress.ts';
+import { historyColumns, recentRunRows } from '../queries/monitor.ts';
+import { eta, runProgress, type HistoryRow, type RunProgress } from './progress.ts';
+import { readScriptRuns, type ScriptRun } from './scripts.ts';
 
-export async function loadRunProgress(ctx: RunContext): Promise<RunProgress[]> {
-  const q = recentRuns(ctx);
-  const runs = (await ctx.w.query<RunRow & Record<string, string | number | null>>(q.sql, q.params)).rows;
-  if (!runs.length) return [];
-  const start = runs.map((r) => r.first_date).sort()[0];
-  const end = runs.map((r) => [seasonEnd(r.first_date, ctx.asOf), r.last_date].sort().pop()!).sort().pop()!;
-  const g = gameDays(ctx.project, { start, end });
-  const dates = (await ctx.w.query<{ game_date: string }>(g.sql, g.params)).rows.map((r) => r.game_date);
-  return runProgress(runs, dates, { asOf: ctx.asOf });
+export async function loadRunProgress(ctx: RunContext, now = Date.now()): Promise<RunProgress[]> {
+  const scripts = ctx.opts.journal ? readScriptRuns(ctx.opts.journal) : [];
+  // Runs still open in the journal are shown however long they wait.
+  const open = scripts.filter((s) => !s.end).flatMap((s) => [s.runId, ...s.plans.map((p) => p.historyRunId)]);
+  const cols = await ctx.w.query(historyColumns(ctx).sql);
+  const names = new Set(cols.columns.map((c) => c.name.toLowerCase()));
+  const q = recentRunRows(ctx, { withProcess: names.has('host') && names.has('pid'), runIds: [...new Set(open)] });
+  const rows = (await ctx.w.query<HistoryRow & Record<string, string | number | null>>(q.sql, q.params)).rows;
+  return runProgress(rows, scripts, { now });
 }
 
-/** One line per processor: a live bar with ETA while running; otherwise what became of it. */
-export function runLine(r: RunProgress, now: number, width: number): string {
-  if (r.phase === 'running') return `${progressLine(r.state, now, width)}${r.estimated ? ' (total est.)' : ''}`;
+/** How a script run reads in one header line. */
+export function scriptHeader(runId: string, s: ScriptRun | null, runs: RunProgress[], now: number): string {
+  if (!s) return `run ${runId} · not in this journal (total unknown)`;
+  const cmd = `${s.script}${s.args.length ? ` ${s.args.join(' ')}` : ''}`;
+  const since = `started ${formatDuration(now - s.startedAt)} ago`;
+  let state: string;
+  if (s.end) {
+    const took = formatDuration(s.end.at - s.startedAt);
+    state = s.end.exitCode === 0 ? `done in ${took}`
+      : s.end.exitCode === 3 ? `stopped at gate ${s.end.stoppedAt ?? '?'} after ${took}`
+        : s.end.exitCode === 130 ? `interrupted at ${s.end.stoppedAt ?? '?'} after ${took}`
+          : `failed (exit ${s.end.exitCode}) after ${took}`;
+  } else if (runs.some((r) => r.phase === 'dead')) state = 'DEAD: no end recorded and no heartbeat';
+  else if (s.waiting) state = `WAITING at gate ${s.waiting.id} ${s.waiting.title} for ${formatDuration(now - s.waiting.since)}`;
+  else state = `running, ${since}`;
+  return `${cmd} · pid ${s.pid ?? '?'} · ${state}`;
+}
+
+/** One line per processor (and the why, when long, on a line of its own). */
+export function runLines(r: RunProgress, now: number, labelWidth: number, width: number): string[] {
   const s = r.state;
-  const counts = `${String(s.done).padStart(4)}/${String(s.total).padEnd(4)}${s.failed ? ` ${s.failed} failed` : ''}`;
-  const what = r.phase === 'finished' ? `done in ${formatDuration(r.lastActivity - s.startedAt)}`
-    : r.phase === 'abandoned' ? 'ABANDONED: its process is gone (the next run of the job records it)'
-      : `idle for ${formatDuration(now - r.lastActivity)} (stopped, or waiting at a gate)`;
-  return `${s.label.padEnd(width)} ${bar(s.total ? s.done / s.total : 1)} ${counts} ${what}`;
+  if (!r.known) {
+    const what = `${s.done} date(s) recorded${s.failed ? `, ${s.failed} failed` : ''}`;
+    return fitted(`${shorten(s.label, labelWidth).padEnd(labelWidth)} ${phaseWord(r)}`, r.detail ? `${what}; ${r.detail}` : what, width);
+  }
+  if (r.phase === 'running') {
+    const left = eta(r, now);
+    const line = progressLine({ ...s, finishedAt: undefined }, now, labelWidth, width, left === null ? (s.done ? 'eta …' : 'starting') : `eta ${formatDuration(left)}`);
+    return [line];
+  }
+  const counts = `${s.done}/${s.total}${s.failed ? ` ${s.failed} failed` : ''}`;
+  const barWidth = Math.max(6, Math.min(24, width - labelWidth - counts.length - 14));
+  const head = `${shorten(s.label, labelWidth).padEnd(labelWidth)} ${bar(s.total ? s.done / s.total : 1, barWidth)} ${counts} ${phaseWord(r)}`;
+  return fitted(head, r.detail, width);
 }
 
-export function progressLines(runs: RunProgress[], now = Date.now()): string[] {
-  const width = Math.max(10, ...runs.map((r) => r.state.label.length));
+function phaseWord(r: RunProgress): string {
+  return { done: 'done', running: 'running', waiting: 'waiting', stopped: 'stopped', interrupted: 'INTERRUPTED', failed: 'FAILED', dead: 'DEAD', quiet: 'quiet' }[r.phase];
+}
+
+/** The head, then the detail on the same line if it fits, else indented on the next. */
+function fitted(head: string, detail: string, width: number): string[] {
+  if (!detail) return [head];
+  if (head.length + detail.length + 1 <= width) return [`${head} ${detail}`];
+  return [head, `${' '.repeat(4)}${shorten(detail, width - 4)}`];
+}
+
+export function progressLines(runs: RunProgress[], now = Date.now(), width = 100): string[] {
+  const inner = width - 2;
+  const labelWidth = Math.min(Math.max(10, ...runs.map((r) => r.state.label.length)), Math.max(12, Math.floor(inner * 0.36)));
   const lines: string[] = [];
-  let run = '';
+  const byRun = new Map<string, RunProgress[]>();
   for (const r of runs) {
-    if (r.runId !== run) {
-      run = r.runId;
-      lines.push(`run ${run} (started ${formatDuration(now - r.state.startedAt)} ago)`);
+    const key = r.script?.runId ?? r.runId;
+    byRun.set(key, [...(byRun.get(key) ?? []), r]);
+  }
+  const names = shortenAll(runs.map((r) => r.state.label), labelWidth);
+  for (const [key, group] of byRun) {
+    lines.push(...wrapWords(scriptHeader(key, group[0].script, group, now), width));
+    for (const r of group) {
+      const shown = { ...r, state: { ...r.state, label: names.get(r.state.label) ?? r.state.label } };
+      lines.push(...runLines(shown, now, labelWidth, inner).map((l) => `  ${l}`));
     }
-    lines.push(`  ${runLine(r, now, width)}`);
   }
   return lines;
+}
+
+/** Breaks a long header at spaces; continuation lines are indented. */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length > width && line) { out.push(line); line = `    ${word}`; } else line = next;
+  }
+  if (line) out.push(line);
+  return out.map((l) => shorten(l, width));
 }

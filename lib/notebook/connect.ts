@@ -7,6 +7,7 @@ import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
 import { realWarehouse } from '../warehouse/sandbox.ts';
 import type { Warehouse } from '../warehouse/types.ts';
 import { ensureJobTables } from '../jobs/registry.ts';
+import { migrateRunHistory } from '../backfill/history.ts';
 import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
 import { ProgressBoard, type ProgressState } from './progress.ts';
@@ -25,6 +26,9 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
   await w.hold(async () => {
     if (real !== w && real.backend === 'duckdb') await ensureBaseSchema(real);
     await ensureBaseSchema(w);
+    // A run history made before host/pid existed would fail every query that reads them.
+    const added = await migrateRunHistory(w);
+    if (added.length) out.err.write(`The run history gained the column(s) ${added.join(', ')} (empty on its earlier rows).\n`);
     await ensureJobTables(w);
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
     if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(real))) await seedWithProgress(real, out);

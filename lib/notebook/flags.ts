@@ -3,6 +3,7 @@
  * produces --help (and the flag list in README/RUNBOOK). Parsing never touches
  * the warehouse: bad input is reported before anything is opened or written.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { DEFAULT_AS_OF, PHASE2_START, SEASONS, SEASON_PARTS, isValidDate, seasonAsOf, seasonById, seasonPart, type Season, type SeasonPart } from '../seasons/calendar.ts';
 import type { BackendName } from '../warehouse/types.ts';
@@ -137,6 +138,42 @@ export function checkDate(flag: string, value: string): string {
   return value;
 }
 
+/**
+ * The calendar the runbook knows: the Phase 2 range's start to the end of the
+ * last season's postseason. A date outside it cannot hold a game of these
+ * seasons, so naming one is a typo, never work to record.
+ */
+export const CALENDAR = { start: PHASE2_START, end: `${SEASONS[SEASONS.length - 1].year + 1}-06-30` } as const;
+
+export function checkInCalendar(flag: string, value: string): string {
+  if (value < CALENDAR.start || value > CALENDAR.end) {
+    throw new UsageError(`--${flag} ${value} is outside the seasons' calendar (${CALENDAR.start}..${CALENDAR.end}: ${SEASONS.map((s) => s.id).join(', ')})`);
+  }
+  return value;
+}
+
+/**
+ * --as-of is "today" for the runbook: the partial season ends there, so it must
+ * fall in that season (from its first day to the calendar's end).
+ */
+export function checkAsOf(value: string): string {
+  checkDate('as-of', value);
+  const current = SEASONS.find((s) => s.partial) ?? SEASONS[SEASONS.length - 1];
+  if (value < current.start || value > CALENDAR.end) {
+    throw new UsageError(`--as-of ${value} is outside the current season ${current.id}: give a date from ${current.start} to ${CALENDAR.end} (default ${DEFAULT_AS_OF})`);
+  }
+  return value;
+}
+
+/** A file the script writes or reads: not empty, not a directory. */
+export function checkFilePath(flag: string, value: string, example: string): string {
+  if (!value.trim()) throw new UsageError(`--${flag} is empty: give a file path, e.g. --${flag} ${example}`);
+  let isDir = false;
+  try { isDir = fs.statSync(value).isDirectory(); } catch { /* absent: created on first use */ }
+  if (isDir) throw new UsageError(`--${flag} ${value} is a directory: give a file path, e.g. --${flag} ${value.replace(/\/+$/, '')}/${example.split('/').pop()}`);
+  return value;
+}
+
 export function checkSeason(value: string): Season {
   const s = seasonById(value);
   if (!s) throw new UsageError(`unknown season ${JSON.stringify(value)}; valid seasons: ${SEASONS.map((x) => x.id).join(', ')}`);
@@ -165,7 +202,7 @@ export function checkPart(season: Season, value: string): Season {
  * null means the script needs --season or dates.
  */
 export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => DateRange) | null): CommonOptions {
-  const asOf = checkDate('as-of', String(flags['as-of']));
+  const asOf = checkAsOf(String(flags['as-of']));
   const whole = flags.season !== undefined ? seasonAsOf(checkSeason(String(flags.season)), asOf) : null;
   if (flags.part !== undefined && !whole && flags.part !== 'regular') throw new UsageError(`--part ${flags.part} needs --season (a season's parts come from its calendar)`);
   const season = whole && flags.part !== undefined ? checkPart(whole, String(flags.part)) : whole;
@@ -177,6 +214,14 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
   }
   const range = { start: start ?? base!.start, end: end ?? base!.end };
   if (range.start > range.end) throw new UsageError(`the range is reversed: start ${range.start} is after end ${range.end}`);
+  // --season names the season on screen and in the journal: dates beyond it would be mislabelled.
+  if (season) {
+    for (const [flag, d] of [['start-date', start], ['end-date', end]] as const) {
+      if (d !== undefined && (d < season.start || d > season.end)) {
+        throw new UsageError(`--${flag} ${d} is outside season ${season.id} (${season.start}..${season.end}); with --season, --start-date/--end-date only narrow it`);
+      }
+    }
+  }
 
   const backend = String(flags.backend);
   if (backend !== 'duckdb' && backend !== 'bigquery') throw new UsageError(`unknown backend ${JSON.stringify(backend)}; valid: duckdb, bigquery`);
@@ -199,6 +244,9 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
   const project = String(flags.project);
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) throw new UsageError(`--project ${JSON.stringify(project)} is not a valid project id`);
 
+  const journal = checkFilePath('journal', String(flags.journal), '.runbook/journal.jsonl');
+  const warehouse = checkFilePath('warehouse', String(flags.warehouse), '.warehouse/nba.duckdb');
+
   return {
     season, range, asOf,
     dryRun: flags['dry-run'] === true,
@@ -208,13 +256,13 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
     from,
     step: flags.step === true,
     backend,
-    warehouse: String(flags.warehouse),
+    warehouse,
     project,
     location: flags.location as string | undefined,
     bqEndpoint: flags['bq-endpoint'] as string | undefined,
     maxBytesBilled,
     sandboxSuffix,
-    journal: String(flags.journal),
+    journal,
     user: os.userInfo().username,
     host: os.hostname(),
   };

@@ -5,6 +5,8 @@
  * their steps and their flow; everything here is shared.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { openWarehouse } from '../warehouse/open.ts';
 import { showParam } from '../warehouse/params.ts';
 import { jsonSafe } from '../warehouse/normalize.ts';
 import { WarehouseError, canDryRun, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
@@ -13,9 +15,10 @@ import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, partLabel, type Season } from '../seasons/calendar.ts';
 import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
 import { COMMON_OPTIONS, checkPositional, helpText, parseArgv, positionalHelp, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type PositionalSpec, type RawFlags } from './flags.ts';
-import { Journal } from './journal.ts';
+import { Journal, type JournalEvent } from './journal.ts';
+import { listenForPlans } from '../monitor/plans.ts';
 import { Output } from './output.ts';
-import { Cancelled, enquirerPrompter, type Prompter, type PromptIO } from './prompt.ts';
+import { Cancelled, enquirerPrompter, requireNote, type Prompter, type PromptIO } from './prompt.ts';
 import type { ActionStep, CheckStep, GateStep, RunContext, SqlStep, Step, StepContext } from './steps.ts';
 
 export interface RunbookDef {
@@ -33,8 +36,14 @@ export interface RunbookDef {
   intro?(ctx: StepContext): string[];
   /** A positional argument (a subcommand), checked before anything is opened; flow receives it. */
   positional?: PositionalSpec;
-  /** Checks this script's own flags (throw UsageError), before anything is opened. */
-  checkFlags?(flags: RawFlags): void;
+  /** Checks this script's own flags (throw UsageError), after the common ones, before anything is opened. */
+  checkFlags?(flags: RawFlags, opts: CommonOptions): void;
+  /** Other sections this script runs (Step 4 runs Steps 2 and 3): their steps may be answered too. */
+  includes?: RunbookDef[];
+  /** Only reads (the monitor): the warehouse is opened read-only, never created, migrated or seeded. */
+  readOnly?: boolean;
+  /** false: steps are not journalled (a refresh loop would write every frame). */
+  journalSteps?: boolean;
   flow(nb: Notebook, flags: RawFlags, positionals: string[]): Promise<void>;
 }
 
@@ -48,7 +57,8 @@ export interface RunIO extends PromptIO {
 }
 
 interface JsonStep { id: string; title: string; kind: string; sql: string | null; params: Record<string, string> | null; rows: Row[] | null }
-interface JsonGate { id: string; title: string; evidence: Row[]; recommendation: string | null; reason: string; answer: string; note: string | null }
+/** answer null: the run stopped at this gate unanswered (--yes would not pass it). */
+interface JsonGate { id: string; title: string; evidence: Row[]; recommendation: string | null; reason: string; answer: string | null; note: string | null }
 
 export class Notebook {
   readonly ctx: RunContext;
@@ -128,9 +138,14 @@ export class Notebook {
 
   get resumePoint(): string | null { return this._resumeAt ?? this._current; }
 
+  /** Step events, unless the script repeats its steps (the monitor journals its start and end only). */
+  private logStep(e: Extract<JournalEvent, { event: 'step' }>): void {
+    if (this.def.journalSteps !== false) this.journal.write(e);
+  }
+
   private skip(step: Step, why: string): null {
     this.out.note(`   skipped ${step.id} ${step.title} (${why})`);
-    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: step.kind, status: 'skipped' });
+    this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: step.kind, status: 'skipped' });
     return null;
   }
 
@@ -140,7 +155,7 @@ export class Notebook {
     let choice = given?.choice ?? (this.opts.yes ? 'run' : null);
     if (!choice) {
       if (!this.prompter.interactive) throw new UsageError(`step ${step.id} needs confirmation and there is no terminal: re-run with --yes or --answer ${step.id}=run|skip|quit`);
-      choice = await this.ask(() => this.prompter.select(`${why} — ${step.id} ${step.title}`, [
+      choice = await this.ask(step, () => this.prompter.select(`${why} — ${step.id} ${step.title}`, [
         { value: 'run', label: 'Run' }, { value: 'skip', label: 'Skip' }, { value: 'quit', label: 'Quit' },
       ], 'run'));
     }
@@ -155,9 +170,14 @@ export class Notebook {
     return this.opts.answers.get(id);
   }
 
-  private async ask<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Asks the operator. The journal says the script is waiting (the monitor shows
+   * it); Ctrl+C at a prompt is Ctrl+C: interrupted (130), with the resume command.
+   */
+  private async ask<T>(step: Step, fn: () => Promise<T>): Promise<T> {
+    this.journal.write({ event: 'ask', script: this.def.script, id: step.id, title: step.title });
     try { return await fn(); } catch (e) {
-      if (e instanceof Cancelled) throw new QuitRequested(this.current ?? '?');
+      if (e instanceof Cancelled) throw new Interrupted(this.current);
       throw e;
     }
   }
@@ -182,7 +202,7 @@ export class Notebook {
     try {
       result = await this.w.query(q.sql, q.params, { label: `${this.def.script}/${step.id}`, timeoutMs: step.timeoutMs });
     } catch (e) {
-      this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'failed', sql: q.sql, error: (e as Error).message });
+      this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'failed', sql: q.sql, error: (e as Error).message });
       throw e;
     }
     const ms = Date.now() - t0;
@@ -192,7 +212,7 @@ export class Notebook {
     else this.out.table(result.columns, result.rows, { empty: step.empty });
     for (const l of step.explain?.(result, this.ctx) ?? []) this.out.info(l);
     this.out.note(`   ${result.rows.length} row(s) in ${ms} ms`);
-    this.journal.write({
+    this.logStep({
       event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'ran',
       sql: q.sql, params: paramText(q.params), rowCount: result.rows.length, ms,
       bytesProcessed: result.stats?.bytesProcessed, jobIds: result.stats?.jobIds,
@@ -213,7 +233,7 @@ export class Notebook {
     if (this.opts.step && !(await this.confirmStep(step, 'Next step'))) return this.skip(step, 'skipped by operator');
     for (const c of step.commands?.(this.ctx) ?? []) this.out.code(`$ ${c}`);
     const result = await step.run(this.ctx, input);
-    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'check', status: 'ran' });
+    this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'check', status: 'ran' });
     this.steps.push({ id: step.id, title: step.title, kind: 'check', sql: null, params: null, rows: Array.isArray(result) ? (jsonSafe(result) as Row[]) : null });
     return result;
   }
@@ -230,7 +250,7 @@ export class Notebook {
     const t0 = Date.now();
     const result = await step.run(this.ctx, input);
     const interrupted = this.ctx.signal.aborted;
-    this.journal.write({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: interrupted ? 'failed' : 'ran', ms: Date.now() - t0, error: interrupted ? 'interrupted (Ctrl+C)' : undefined });
+    this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: interrupted ? 'failed' : 'ran', ms: Date.now() - t0, error: interrupted ? 'interrupted (Ctrl+C)' : undefined });
     if (interrupted) throw new Interrupted(step.id);
     this.steps.push({ id: step.id, title: step.title, kind: 'action', sql: null, params: null, rows: Array.isArray(result) ? (jsonSafe(result) as Row[]) : null });
     return result;
@@ -268,6 +288,10 @@ export class Notebook {
       by = 'flag';
     } else if (this.opts.yes) {
       if (!rec || rec.effect !== 'proceed') {
+        // The gate that stops the run is a decision too: on record, in the journal and --json.
+        const why = `not passed under --yes: ${rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation'}`;
+        this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer: null, answeredBy: 'yes', note: why });
+        this.gates.push({ id: step.id, title: step.title, evidence: jsonSafe(rows) as Row[], recommendation: d.recommendation, reason: d.reason, answer: null, note: why });
         throw new GateStop(step.id, `gate ${step.id} (${step.title}) was not passed under --yes: ${rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation'} — ${d.reason}`);
       }
       answer = rec.value;
@@ -277,7 +301,7 @@ export class Notebook {
       if (!this.prompter.interactive) {
         throw new UsageError(`gate ${step.id} needs an answer and there is no terminal: re-run with --answer ${step.id}=${step.choices.map((c) => c.value).join('|')}${rec ? ` (recommended: ${rec.value})` : ''}, or --yes`);
       }
-      answer = await this.ask(() => this.prompter.select(step.question, step.choices.map((c) => ({
+      answer = await this.ask(step, () => this.prompter.select(step.question, step.choices.map((c) => ({
         value: c.value, label: c.value === rec?.value ? `${c.label} (recommended)` : c.label,
       })), rec?.value));
       by = 'operator';
@@ -285,8 +309,7 @@ export class Notebook {
     const chosen = step.choices.find((c) => c.value === answer)!;
     if (chosen.needsNote && !note) {
       if (by === 'flag' || !this.prompter.interactive) throw new UsageError(`--answer ${step.id}=${answer} needs a note saying why: --answer "${step.id}=${answer}:<why>"`);
-      note = await this.ask(() => this.prompter.input('Note for the record (what is missing and why it is acceptable)'));
-      if (!note) throw new UsageError(`a note is required to ${chosen.label.toLowerCase()}`);
+      note = await this.ask(step, () => this.prompter.input('Note for the record (what is missing and why it is acceptable)', { validate: requireNote }));
     }
     this.out.ok(`${step.id}: ${chosen.label}${note ? ` — note: ${note}` : ''} (${by === 'operator' ? 'answered' : by === 'flag' ? 'from --answer' : 'from --yes'})`);
     this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer, answeredBy: by, note });
@@ -361,18 +384,25 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
       return EXIT.done;
     }
     if (def.positional) positionals = [checkPositional(def.positional, positionals)];
-    def.checkFlags?.(flags);
+    else if (positionals.length) throw strayArgument(positionals[0]);
     opts = resolveCommon(flags, def.defaultRange);
+    def.checkFlags?.(flags, opts);
     if (opts.from && !def.steps.some((s) => s.id === opts.from || s.id.startsWith(`${opts.from}.`))) {
       throw new UsageError(`--from ${opts.from}: no such step; steps are ${def.steps.map((s) => s.id).join(', ')}`);
     }
+    checkAnswers(def, opts.answers);
   } catch (e) {
-    if (e instanceof UsageError) { stderr.write(`error: ${e.message}\n`); return e.exitCode; }
+    if (e instanceof UsageError) {
+      stderr.write(`error: ${e.message}\n`);
+      // --json promises one document on stdout, bad input included.
+      if (argv.some((a) => a === '--json')) process.stdout.write(`${JSON.stringify({ script: def.script, exitCode: e.exitCode, error: e.message })}\n`);
+      return e.exitCode;
+    }
     throw e;
   }
 
   const out = new Output({ json: opts.json, stdout: io.out as never, stderr: stderr as never });
-  const json = { script: def.script, range: opts.range, steps: [] as JsonStep[], gates: [] as JsonGate[], exitCode: 0 as number };
+  const json = { script: def.script, range: opts.range, steps: [] as JsonStep[], gates: [] as JsonGate[], exitCode: 0 as number, error: undefined as string | undefined };
   const emitJson = (code: number) => {
     json.exitCode = code;
     if (opts.json) process.stdout.write(`${JSON.stringify(jsonSafe(json), null, 2)}\n`);
@@ -400,20 +430,27 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   let code: number = EXIT.done;
   let nb: Notebook | null = null;
   let w: Warehouse | null = io.warehouse ?? null;
+  let stopListening = () => {};
   try {
     // The title first: an operator sees at once what started, before the warehouse opens.
     out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
-    w ??= await connectWarehouse(opts, out);
+    w ??= def.readOnly ? await openReadOnly(opts, out) : await connectWarehouse(opts, out);
     await requireGames(w, opts);
     for (const l of def.intro?.({ range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project }) ?? []) out.info(l);
     journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
+    stopListening = listenForPlans((p) => journal.write({
+      event: 'run', script: def.script, history_run_id: p.historyRunId, processor: p.processor, job: p.job,
+      total: p.total, first: p.first, last: p.last, host: opts.host, pid: process.pid,
+    }));
     nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);
     await def.flow(nb, flags, positionals);
     out.line();
     out.ok(`${def.title}: done. Journal: ${opts.journal}`);
   } catch (e) {
     code = reportFailure(e, out, stderr, def, argv, nb?.resumePoint ?? null);
+    json.error = e instanceof Error ? e.message : String(e);
   } finally {
+    stopListening();
     process.off('SIGINT', onSigint);
     if (!io.warehouse) await w?.close().catch(() => undefined);
   }
@@ -423,6 +460,44 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   const resume = stoppedAt ? resumeCommand(def.script, argv, def.resume === 'history' ? null : stoppedAt) : undefined;
   if (nb) journal.write({ event: 'end', script: def.script, exitCode: code, stoppedAt, resume, ms: Date.now() - t0 });
   return emitJson(code);
+}
+
+/** An argument without -- where the script takes none: a forgotten flag name, most likely. */
+function strayArgument(arg: string): UsageError {
+  const hint = /^\d{4}-\d{2}$/.test(arg) ? `; did you mean --season ${arg}?` : /^\d{4}-\d{2}-\d{2}$/.test(arg) ? `; did you mean --start-date ${arg}?` : '';
+  return new UsageError(`unexpected argument ${JSON.stringify(arg)}${hint} (this script takes flags only; see --help)`);
+}
+
+/** Every step a script can be asked about, its own and those of the sections it runs. */
+function answerableSteps(def: RunbookDef): Step[] {
+  return [...def.steps, ...(def.includes ?? []).flatMap(answerableSteps)];
+}
+
+/** --answer names a step the script has, with one of its choices: else nothing would ever read it. */
+export function checkAnswers(def: RunbookDef, answers: CommonOptions['answers']): void {
+  const steps = answerableSteps(def);
+  for (const [id, a] of answers) {
+    const step = steps.find((s) => s.id === id);
+    if (!step) {
+      const gates = steps.filter((s) => s.kind === 'gate' || s.kind === 'action').map((s) => s.id);
+      throw new UsageError(`--answer ${id}=${a.choice}: ${def.script} has no step ${id}; gates and data-changing steps: ${[...new Set(gates)].join(', ') || 'none'}`);
+    }
+    const choices = step.kind === 'gate' ? step.choices.map((c) => c.value) : ['run', 'skip', 'quit'];
+    if (!choices.includes(a.choice)) throw new UsageError(`--answer ${id}=${a.choice}: choose one of ${choices.join(', ')}`);
+  }
+}
+
+/** The monitor only reads: open the file read-only (it may be read-only on disk), never create or seed it. */
+async function openReadOnly(opts: CommonOptions, out: Output): Promise<Warehouse> {
+  if (opts.backend === 'duckdb' && !fs.existsSync(opts.warehouse)) {
+    throw new UsageError(`--warehouse ${opts.warehouse}: no such file; the first run of ./runbook/01-validate-phase2.mts creates it`);
+  }
+  return openWarehouse({
+    backend: opts.backend, project: opts.project, file: opts.warehouse, readOnly: true,
+    location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
+    onWait: (m) => out.err.write(`${m}\n`),
+    busyTimeoutMs: process.env.RUNBOOK_BUSY_TIMEOUT_MS ? Number(process.env.RUNBOOK_BUSY_TIMEOUT_MS) : undefined,
+  });
 }
 
 /** A range without a single final game is bad input (exit 2), not an empty report. */

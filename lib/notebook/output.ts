@@ -46,6 +46,34 @@ export class Output {
   }
 }
 
+/**
+ * Text cut to `width` characters in the middle, keeping both ends:
+ * "analytics/upcoming_player_game_context" → "analytics/…game_context", so
+ * names that share a prefix stay distinguishable.
+ */
+export function shorten(text: string, width: number, keepStart = Math.floor((width - 1) * 0.45)): string {
+  if (text.length <= width) return text;
+  if (width <= 1) return text.slice(0, Math.max(0, width));
+  const start = Math.max(0, Math.min(keepStart, width - 1));
+  return `${text.slice(0, start)}…${text.slice(text.length - (width - 1 - start))}`;
+}
+
+/**
+ * Names of one list (jobs, processors) shortened alike and kept apart: the cut
+ * moves from the middle toward whichever end tells them apart
+ * ("analytics/…player_game_context" and "analytics/…team_game_context").
+ */
+export function shortenAll(names: readonly string[], width: number): Map<string, string> {
+  const distinct = [...new Set(names)];
+  const balanced = Math.floor((width - 1) * 0.45);
+  const splits = Array.from({ length: Math.max(1, width) }, (_, k) => k).sort((a, b) => Math.abs(a - balanced) - Math.abs(b - balanced));
+  for (const k of splits) {
+    const cut = distinct.map((n) => shorten(n, width, k));
+    if (new Set(cut).size === distinct.length) return new Map(distinct.map((n, i) => [n, cut[i]]));
+  }
+  return new Map(distinct.map((n) => [n, shorten(n, width)]));
+}
+
 function cell(v: Value): string {
   if (v === null) return 'NULL';
   if (Array.isArray(v)) return `[${v.map(cell).join(', ')}]`;

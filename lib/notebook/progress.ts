@@ -3,6 +3,8 @@
  * On a terminal the lines redraw in place; elsewhere (a log file, CI) a line is
  * printed at each quarter so the log stays short.
  */
+import { shorten } from './output.ts';
+
 export interface ProgressState {
   label: string;
   done: number;
@@ -25,12 +27,20 @@ export function bar(fraction: number, width = 24): string {
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
 }
 
-export function progressLine(p: ProgressState, now = Date.now(), labelWidth = 40): string {
+/**
+ * label [bar] done/total failed elapsed eta, within `width` columns: the bar
+ * narrows first (to 6), then the label is shortened in the middle, so
+ * analytics/…game_summary and analytics/…game_context stay apart.
+ */
+export function progressLine(p: ProgressState, now = Date.now(), labelWidth = 40, width = 100, etaText?: string): string {
   const frac = p.total ? p.done / p.total : 1;
   const elapsed = (p.finishedAt ?? now) - p.startedAt;
-  const eta = p.finishedAt ? 'done' : p.done > 0 ? `eta ${formatDuration((elapsed / p.done) * (p.total - p.done))}` : 'eta …';
+  const eta = etaText ?? (p.finishedAt ? 'done' : p.done > 0 ? `eta ${formatDuration((elapsed / p.done) * (p.total - p.done))}` : 'eta …');
   const failed = p.failed ? ` ${p.failed} failed` : '';
-  return `${p.label.padEnd(labelWidth)} ${bar(frac)} ${String(p.done).padStart(4)}/${String(p.total).padEnd(4)}${failed} ${formatDuration(elapsed)} ${eta}`;
+  const tail = `${String(p.done).padStart(4)}/${String(p.total).padEnd(4)}${failed} ${formatDuration(elapsed)} ${eta}`;
+  const label = Math.min(labelWidth, Math.max(12, width - tail.length - 8 - 2));
+  const barWidth = Math.max(6, Math.min(24, width - label - tail.length - 4));
+  return `${shorten(p.label, label).padEnd(label)} ${bar(frac, barWidth)} ${tail}`;
 }
 
 /** Several progress lines redrawn together (the five Phase 3 jobs in parallel). */
@@ -42,11 +52,19 @@ export class ProgressBoard {
     private readonly items: ProgressState[],
   ) {}
 
+  /** The terminal's width, at most 100 (a log file: 100). */
+  private get width(): number {
+    const cols = (this.stream as { columns?: number }).columns;
+    return Math.min(100, cols && cols > 0 ? cols : 100);
+  }
+
   render(): void {
-    const labelWidth = Math.max(...this.items.map((i) => i.label.length), 10);
+    const width = this.width;
+    const labelWidth = Math.min(Math.max(...this.items.map((i) => i.label.length), 10), Math.floor(width * 0.4));
     if (this.stream.isTTY) {
       if (this.drawn) this.stream.write(`\x1b[${this.drawn}A`);
-      for (const it of this.items) this.stream.write(`\x1b[2K${progressLine(it, Date.now(), labelWidth)}\n`);
+      // One line each, never wrapped: a wrapped line would break the redraw above.
+      for (const it of this.items) this.stream.write(`\x1b[2K${progressLine(it, Date.now(), labelWidth, width - 1)}\n`);
       this.drawn = this.items.length;
       return;
     }
@@ -54,7 +72,7 @@ export class ProgressBoard {
       const quarter = it.finishedAt ? 4 : it.total ? Math.floor((it.done / it.total) * 4) : -1;
       if (quarter >= 0 && (this.lastQuarter.get(k) ?? -1) < quarter) {
         this.lastQuarter.set(k, quarter);
-        this.stream.write(`${progressLine(it, Date.now(), labelWidth)}\n`);
+        this.stream.write(`${progressLine(it, Date.now(), labelWidth, width)}\n`);
       }
     }
   }

@@ -1,9 +1,10 @@
 /**
  * The Active Progress Monitor's queries: the original's two (recent activity
- * and failures over the last hour, as it wrote them) and the recent runs, for
- * the progress bars.
+ * and failures over the last hour, as it wrote them) and the rows of the recent
+ * runs, for the progress bars.
  */
 import type { Query, StepContext } from '../notebook/steps.ts';
+import { p } from '../warehouse/params.ts';
 import { table } from './tables.ts';
 
 const history = (ctx: StepContext) => table(ctx.project, 'nba_reference.processor_run_history');
@@ -38,33 +39,36 @@ LIMIT 5`,
 }
 
 /**
- * Every processor of every run active in the last hour (or still holding a
- * 'running' row): dates finished so far, dates in flight, failures, first and
- * last activity, and the process holding the running rows. A run's processors share its run_id (the
- * five Phase 3 jobs of one 02 invocation), so finished ones show beside those
- * still going.
+ * Every run-history row of the runs active in the last hour, still holding a
+ * 'running' row, or named by the journal (a script waiting at a gate for
+ * longer): the monitor works out each run's progress and state from them.
+ * A run history made before `host`/`pid` existed (or written by the platform's
+ * own jobs) lacks them: `withProcess` false reads them as NULL.
  */
-export function recentRuns(ctx: StepContext): Query {
+export function recentRunRows(ctx: StepContext, o: { withProcess: boolean; runIds: string[] }): Query {
+  const process = o.withProcess ? 'host, pid' : 'CAST(NULL AS STRING) AS host, CAST(NULL AS INT64) AS pid';
   return {
     sql: `SELECT
   run_id,
   processor_name,
-  MIN(started_at) as started,
-  MAX(COALESCE(finished_at, started_at)) as last_activity,
-  COUNT(DISTINCT CASE WHEN status != 'running' THEN data_date END) as done,
-  COUNT(DISTINCT CASE WHEN status = 'running' THEN data_date END) as running,
-  COUNT(DISTINCT CASE WHEN status = 'failed' THEN data_date END) as failed,
-  MIN(data_date) as first_date,
-  MAX(data_date) as last_date,
-  MAX(CASE WHEN status = 'running' THEN host END) as host,
-  MAX(CASE WHEN status = 'running' THEN pid END) as pid
+  data_date,
+  status,
+  started_at,
+  finished_at,
+  CASE WHEN status = 'failed' THEN SUBSTR(CAST(errors AS STRING), 1, 120) END AS error,
+  ${process}
 FROM ${history(ctx)}
 WHERE run_id IN (
   SELECT DISTINCT run_id FROM ${history(ctx)}
   WHERE status = 'running' OR started_at > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 HOUR)
 )
-GROUP BY run_id, processor_name
-ORDER BY started, run_id, processor_name`,
-    params: {},
+OR run_id IN UNNEST(@run_ids)
+ORDER BY run_id, processor_name, data_date, started_at`,
+    params: { run_ids: p.strings(o.runIds) },
   };
+}
+
+/** The run history's columns (no rows, no bytes): does it have host and pid? */
+export function historyColumns(ctx: StepContext): Query {
+  return { sql: `SELECT * FROM ${history(ctx)} LIMIT 0`, params: {} };
 }

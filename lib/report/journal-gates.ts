@@ -37,7 +37,7 @@ export function gateDecisions(events: Event[]): GateDecision[] {
       script: String(e.script),
       range,
       gate: `${String(e.id)} ${String(e.title ?? '')}`.trim(),
-      answer: String(e.answer),
+      answer: e.answer == null ? 'stopped (unanswered)' : String(e.answer),
       by: String(e.answeredBy ?? ''),
       note: e.note ? String(e.note) : '',
       times_asked: (before?.times_asked ?? 0) + 1,
