@@ -41,14 +41,17 @@ const failures = sqlStep({ id: '5.2', title: 'Failure Summary', query: failureSu
 const quality = sqlStep({ id: '5.3', title: 'Quality Distribution', query: qualityDistribution, timeoutMs: 30_000 });
 
 /**
- * The Expected Outcomes table, checked. For each table: the original's
- * approximate figure (~650, ~270, ~620), the figure expected from the data —
- * game dates in the per-season ranges (the partial season ends at the as-of
- * date), minus the bootstrap dates for Phase 4, only dates with props lines
- * for the player context — and the actual figure, met or not. Both
- * differences are spelt out: why the expected figure is not the original's
- * (postseason dates lie outside the per-season ranges), and why the actual one
- * falls short (from each missing date's latest attempt).
+ * The Expected Outcomes table, checked. For each table three figures: the
+ * original's approximate one (~650, ~270, ~620) beside what it counts in this
+ * data (`original_in_data`: every final game date, postseason included), the
+ * figure expected for the scope that was run — the regular seasons (the
+ * original's ranges; the partial season ends at the as-of date) and each
+ * postseason that Step 4 or `--part postseason` ran, minus the bootstrap dates
+ * for Phase 4, only dates with props lines for the player context — and the
+ * actual one. Met means every expected date is present (extra dates do not
+ * count). A scope left out (a postseason, the rest of the partial season) is
+ * named with the command that fills it; each shortfall is explained from the
+ * missing date's latest attempt.
  */
 const outcomes = checkStep<void, TableOutcome[]>({
   id: '5.4', title: 'Expected Outcomes',

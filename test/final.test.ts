@@ -9,6 +9,7 @@ import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import { expectedOutcomes, outcomeRows, type TableOutcome } from '../lib/final/outcomes.ts';
 import { planFor } from '../lib/final/plan.ts';
 import { backfillRanges } from '../lib/final/ranges.ts';
+import { scopeRanges } from '../lib/final/scope.ts';
 import { qualityExpectations, type QualityDay } from '../lib/final/quality.ts';
 import { acceptanceGate } from '../lib/final/acceptance.ts';
 import { rerunPlan } from '../lib/final/rerun.ts';
@@ -113,7 +114,9 @@ describe('expected outcomes', () => {
     expect(outs.player_game_summary.expected).toEqual(REGULAR);
     expect(outs.team_defense_zone_analysis.expected).toEqual(AFTER);
     expect(outs.upcoming_player_game_context.expected).toEqual(ODDS);
-    expect(outs.player_game_summary.basis).toEqual(['13 final game dates in 2021-10-01..2022-06-30', 'postseason dates are outside the per-season ranges: 3']);
+    expect(outs.player_game_summary.basis).toEqual([
+      '13 final game dates in 2021-10-01..2022-06-30', "regular seasons (the original's ranges): 10", 'postseasons left out (not expected): 3 (2021-22: 3)',
+    ]);
     expect(outs.player_shot_zone_analysis.basis).toContain('bootstrap dates (first 7 days of each season): 5');
     expect(outs.upcoming_player_game_context.basis).toContain('game dates without props lines: 6');
   });
@@ -132,7 +135,7 @@ describe('expected outcomes', () => {
       player_daily_cache: [5, 5, true],
       ml_feature_store: [5, 5, true],
     });
-    expect(outs.player_game_summary.difference).toEqual(['postseason dates also present (not required): 1']);
+    expect(outs.player_game_summary.difference).toEqual(['dates outside the scope run also present (not required): 1']);
     expect(outs.team_defense_game_summary.difference).toEqual(['2 dates failed with DependencyError (nba_raw.nbac_team_boxscore): 2021-10-27, 2021-11-03']);
     expect(outs.team_offense_game_summary.difference).toEqual(['1 date never run: 2021-11-05']);
     expect(outs.upcoming_player_game_context.difference).toEqual(['1 date failed (ProcessorError): 2021-11-05']);
@@ -155,7 +158,61 @@ describe('expected outcomes', () => {
     const o = byTable(expectedOutcomes(late, { asOf: '2024-11-29' })).player_game_summary;
     expect(o.expected).toEqual(['2024-10-22', '2024-11-20']);
     expect(o.basis).toContain('2024-25 counted to the as-of date 2024-11-29');
-    expect(o.basis).toContain('postseason dates are outside the per-season ranges: 1'); // after the as-of date: not backfilled
+    // After the as-of date: not final, so not expected; said so, with the command for later.
+    expect(o.scope.leftOut).toEqual([{
+      what: '2024-25 after 2024-11-29', games: 0, why: 'the season is in progress: its later games are not final on the as-of date',
+      command: './runbook/04-remaining-seasons.mts --seasons 2024-25 --as-of <a later date>',
+    }]);
+  });
+
+  it('met means every expected date is present: extra dates never make up for a missing one (issue 16)', () => {
+    // 12 dates present against 10 expected, yet 2021-11-05 is missing.
+    const o = byTable(expectedOutcomes(facts({ pgs: { present: [...without(REGULAR, '2021-11-05'), ...PLAYOFFS] } }), { asOf: AS_OF })).player_game_summary;
+    expect([o.expected.length, o.actual, o.met]).toEqual([10, 12, false]);
+    expect(o.missing.map((m) => m.date)).toEqual(['2021-11-05']);
+    expect(outcomeRows([o])[0].status).toBe('NOT MET (1 missing)');
+  });
+});
+
+describe('expected outcomes with and without the postseason', () => {
+  const ran: LatestAttempt = { status: 'success', skip_reason: null, missing_dependencies: null, errors: null };
+  /** Every table complete for the regular season (as the fixture's "all" case); the postseason as given. */
+  const complete = (post: Partial<Record<Key, Spec>>) => facts({
+    tdgs: { present: REGULAR }, togs: { present: REGULAR }, utgc: { present: REGULAR }, upgc: { present: ODDS }, tdza: { present: AFTER }, ...post,
+  });
+
+  it('without: the postseason is left out, said so with the command that fills it, and not expected', () => {
+    const outs = expectedOutcomes(complete({ pgs: { present: REGULAR } }), { asOf: AS_OF });
+    const scope = outs[0].scope;
+    expect(scope.label).toBe("regular seasons only (the original's ranges)");
+    expect(scope.leftOut).toEqual([{
+      what: '2021-22 postseason', games: 3, why: "play-in and playoffs are outside the original's per-season ranges, and no Phase 3/4 job has run them",
+      command: './runbook/02-phase3.mts --season 2021-22 --part postseason && ./runbook/03-phase4.mts --season 2021-22 --part postseason',
+    }]);
+    const t = byTable(outs);
+    expect([t.player_game_summary.expected.length, t.player_game_summary.originalFromData, t.player_game_summary.met]).toEqual([10, 13, true]);
+    // Phase 4: the original's figure in this data drops the 5 bootstrap dates only.
+    expect([t.player_shot_zone_analysis.expected.length, t.player_shot_zone_analysis.originalFromData]).toEqual([5, 8]);
+    expect(outs.every((o) => o.met)).toBe(true);
+  });
+
+  it('with: a postseason any Phase 3/4 job ran is expected in full, for every table, and a table without it is not met', () => {
+    // Phase 3's player summary ran the three playoff dates; nothing else did.
+    const outs = byTable(expectedOutcomes(complete({ pgs: { present: [...REGULAR, ...PLAYOFFS], latest: PLAYOFFS.map((d): [string, LatestAttempt] => [d, ran]) } }), { asOf: AS_OF }));
+    expect(outs.player_game_summary.scope.label).toBe('regular seasons + 1 postseason');
+    expect(outs.player_game_summary.scope.leftOut).toEqual([]);
+    expect(outs.player_game_summary.basis).toContain('postseasons run: 3 (2021-22: 3)');
+    expect([outs.player_game_summary.expected.length, outs.player_game_summary.met]).toEqual([13, true]);
+    // No bootstrap in the postseason: Phase 4 expects all three playoff dates.
+    expect(outs.player_shot_zone_analysis.expected).toEqual([...AFTER, ...PLAYOFFS]);
+    expect(outs.team_offense_game_summary.met).toBe(false);
+    expect(outs.team_offense_game_summary.difference).toEqual(['3 dates never run: 2022-04-16, 2022-04-18, 2022-04-20']);
+    // The player context still needs props lines: the playoff dates have none here.
+    expect(outs.upcoming_player_game_context.expected).toEqual(ODDS);
+    // A job that never ran the postseason gets its range, not a list of dates.
+    const plan = planFor(Object.values(outs), ORDER, scopeRanges(outs.player_game_summary.scope));
+    expect(plan.steps.find((s) => s.job === 'analytics/team_offense_game_summary')?.command)
+      .toBe('./bin/run_backfill.sh analytics/team_offense_game_summary --start-date=2022-04-12 --end-date=2022-06-30');
   });
 });
 

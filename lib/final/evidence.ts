@@ -12,6 +12,7 @@ import { expectedOutcomes, type TableOutcome } from './outcomes.ts';
 import { qualityExpectations, type QualityCheck, type QualityDay } from './quality.ts';
 import { planFor } from './plan.ts';
 import { backfillRanges } from './ranges.ts';
+import { scopeRanges } from './scope.ts';
 import type { FinalVerdict } from './acceptance.ts';
 
 /** Every job's table in run order: raw loads, Phase 3, Phase 4 by order. */
@@ -31,5 +32,6 @@ export async function loadQuality(ctx: RunContext): Promise<QualityCheck[]> {
 }
 
 export function verdictOf(ctx: RunContext, outcomes: TableOutcome[], quality: QualityCheck[]): FinalVerdict {
-  return { outcomes, quality, plan: planFor(outcomes, finalSources(), backfillRanges(ctx.range, ctx.asOf)) };
+  const ranges = outcomes[0] ? scopeRanges(outcomes[0].scope) : backfillRanges(ctx.range, ctx.asOf);
+  return { outcomes, quality, plan: planFor(outcomes, finalSources(), ranges) };
 }

@@ -1,15 +1,18 @@
 /**
  * The original's "Expected Outcomes" table, checked. For each row: the
- * original's approximate figure, the figure the data says to expect (game dates
- * in the backfilled per-season ranges; minus bootstrap dates for Phase 4; only
- * dates with props lines for the player context), the actual figure, met or
- * not, and each difference explained in words. Pure: facts in, rows out.
+ * original's approximate figure (and what it counts in this data), the figure
+ * the data says to expect for the scope that was run (game dates of the regular
+ * seasons and of each postseason that was run; minus bootstrap dates for Phase
+ * 4; only dates with props lines for the player context), the actual figure,
+ * met or not — met only when every expected date is present — and each
+ * difference explained in words. Pure: facts in, rows out.
  */
-import { formatRanges, isBootstrap, seasonById } from '../seasons/calendar.ts';
+import { formatRanges, isBootstrap } from '../seasons/calendar.ts';
 import type { CoverageFacts, CoverageSource } from '../calendar-view/facts.ts';
 import type { Row } from '../warehouse/types.ts';
-import { backfillRanges, count, inRanges } from './ranges.ts';
+import { count, inRanges } from './ranges.ts';
 import { brief, gapReason } from './gaps.ts';
+import { backfillScope, type BackfillScope, type ScopePart } from './scope.ts';
 
 export interface OriginalOutcome { phase: 'Phase 3' | 'Phase 4'; table: string; original: string; notes: string }
 
@@ -41,6 +44,8 @@ export interface TableOutcome {
   row: OriginalOutcome;
   source: CoverageSource;
   expected: string[];
+  /** What the original's figure counts in this data: every final game date of the range, postseason included (same exclusions). */
+  originalFromData: number;
   actual: number;
   met: boolean;
   /** Expected dates the table lacks, with the reason from the run history. */
@@ -49,37 +54,51 @@ export interface TableOutcome {
   basis: string[];
   /** Why the actual figure differs from the expected one. */
   difference: string[];
+  /** The scope run (the same for every table): what the expected figure covers, and what was left out. */
+  scope: BackfillScope;
 }
 
 export interface OutcomeOptions { asOf: string }
 
-export function expectedOutcomes(facts: CoverageFacts, o: OutcomeOptions, rows: OriginalOutcome[] = ORIGINAL_OUTCOMES): TableOutcome[] {
-  const ranges = backfillRanges(facts.range, o.asOf);
-  const games = [...facts.gameDates].filter((d) => d >= facts.range.start && d <= facts.range.end).sort();
-  const inSeason = games.filter((d) => inRanges(d, ranges));
-  const postseason = games.length - inSeason.length;
-  const partial = ranges.find((r) => seasonById(r.title)?.partial && r.end === o.asOf);
+export function expectedOutcomes(facts: CoverageFacts, o: OutcomeOptions, rows: OriginalOutcome[] = ORIGINAL_OUTCOMES, scope: BackfillScope = backfillScope(facts, o.asOf)): TableOutcome[] {
+  const inRange = (d: string) => d >= facts.range.start && d <= facts.range.end;
+  const games = [...facts.gameDates].filter(inRange).sort();
+  const ranges = scope.parts.filter((p) => p.inScope);
+  const inScope = games.filter((d) => inRanges(d, ranges));
+  const regular = scope.parts.filter((p) => p.part === 'regular');
+  const regularGames = regular.reduce((n, p) => n + p.gameDates.length, 0);
+  const postRun = ranges.filter((p) => p.part === 'postseason');
+  const postLeft = scope.parts.filter((p) => p.part === 'postseason' && !p.inScope && p.gameDates.length);
+  const partial = regular.find((p) => p.season.partial && p.end === o.asOf);
 
   return rows.flatMap((row) => {
     const t = facts.tables.find((x) => x.source.output.name.split('.').pop() === row.table);
     if (!t) return [];
     const phase4 = t.source.phase === 'phase_4_precompute';
     const basis = [`${count(games.length, 'final game date')} in ${facts.range.start}..${facts.range.end}`];
-    if (postseason) basis.push(`postseason dates are outside the per-season ranges: ${postseason}`);
-    if (partial) basis.push(`${partial.title} counted to the as-of date ${o.asOf}`);
-    let expected = inSeason;
-    if (phase4) {
-      const boot = expected.filter(isBootstrap);
-      if (boot.length) basis.push(`bootstrap dates (first 7 days of each season): ${boot.length}`);
-      expected = expected.filter((d) => !isBootstrap(d));
-    }
-    if (t.source.scope) {
-      const noLines = expected.filter((d) => t.outOfScope.has(d));
-      if (noLines.length) basis.push(`game dates without props lines: ${noLines.length}`);
-      expected = expected.filter((d) => !t.outOfScope.has(d));
-    }
+    basis.push(`regular seasons (the original's ranges): ${regularGames}`);
+    const posts = (ps: ScopePart[]) => `${ps.reduce((n, p) => n + p.gameDates.length, 0)} (${ps.map((p) => `${p.season.id}: ${p.gameDates.length}`).join(', ')})`;
+    if (postRun.length) basis.push(`postseasons run: ${posts(postRun)}`);
+    if (postLeft.length) basis.push(`postseasons left out (not expected): ${posts(postLeft)}`);
+    if (partial) basis.push(`${partial.season.id} counted to the as-of date ${o.asOf}`);
+    const narrow = (dates: string[], note: boolean) => {
+      let out = dates;
+      if (phase4) {
+        const boot = out.filter(isBootstrap);
+        if (boot.length && note) basis.push(`bootstrap dates (first 7 days of each season): ${boot.length}`);
+        out = out.filter((d) => !isBootstrap(d));
+      }
+      if (t.source.scope) {
+        const noLines = out.filter((d) => t.outOfScope.has(d));
+        if (noLines.length && note) basis.push(`game dates without props lines: ${noLines.length}`);
+        out = out.filter((d) => !t.outOfScope.has(d));
+      }
+      return out;
+    };
+    const expected = narrow(inScope, true);
+    const originalFromData = narrow(games, false).length;
 
-    const present = [...t.present].filter((d) => d >= facts.range.start && d <= facts.range.end);
+    const present = [...t.present].filter(inRange);
     const missing: MissingDate[] = expected.filter((d) => !t.present.has(d)).map((date) => {
       const why = gapReason(t.latest.get(date));
       return { date, why: why.key, missing: why.missing, unavailable: why.missing.filter((dep) => loadFailed(facts, dep, date)) };
@@ -95,7 +114,7 @@ export function expectedOutcomes(facts: CoverageFacts, o: OutcomeOptions, rows: 
     const extra = present.filter((d) => !expectedSet.has(d));
     const kinds = new Map<string, number>();
     for (const d of extra) {
-      const kind = !inRanges(d, ranges) ? 'postseason dates also present (not required)'
+      const kind = !inRanges(d, ranges) ? 'dates outside the scope run also present (not required)'
         : phase4 && isBootstrap(d) ? 'bootstrap dates with rows (expected none)'
           : t.outOfScope.has(d) ? 'dates without props lines that have rows'
             : 'dates without a final game that have rows';
@@ -104,7 +123,8 @@ export function expectedOutcomes(facts: CoverageFacts, o: OutcomeOptions, rows: 
     for (const [kind, n] of kinds) difference.push(`${kind}: ${n}`);
     if (!difference.length) difference.push('none: every expected date is present');
 
-    return [{ row, source: t.source, expected, actual: present.length, met: missing.length === 0, missing, basis, difference }];
+    // Met means every expected date is there: extra dates never make up for a missing one.
+    return [{ row, source: t.source, expected, originalFromData, actual: present.length, met: missing.length === 0, missing, basis, difference, scope }];
   });
 }
 
@@ -120,6 +140,7 @@ export function outcomeRows(outcomes: TableOutcome[]): Row[] {
     phase: o.row.phase,
     table_name: o.row.table,
     original: o.row.original,
+    original_in_data: o.row.original === '—' ? '—' : o.originalFromData,
     expected: o.expected.length,
     actual: o.actual,
     status: o.met ? 'met' : `NOT MET (${o.missing.length} missing)`,

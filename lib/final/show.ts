@@ -8,7 +8,13 @@ import { formatRanges } from '../seasons/calendar.ts';
 
 export function showOutcomes(out: Output, outcomes: TableOutcome[]): void {
   const rows = outcomeRows(outcomes);
-  out.table(['phase', 'table_name', 'original', 'expected', 'actual', 'status'], rows);
+  const scope = outcomes[0]?.scope;
+  if (scope) out.info(`Scope run: ${scope.label}. "original_in_data": what the original's figure counts here (every final game date, postseason included); "expected": the scope run.`);
+  out.table(['phase', 'table_name', 'original', 'original_in_data', 'expected', 'actual', 'status'], rows);
+  for (const l of scope?.leftOut ?? []) {
+    out.warn(`left out: ${l.what}${l.games ? ` (${count(l.games, 'final game date')})` : ''} — ${l.why}; fill it with:`);
+    out.code(`$ ${l.command}`);
+  }
   for (const o of outcomes) {
     out.info(`${o.met ? out.c.green('✔') : out.c.red('✘')} ${o.row.table}: expected ${o.expected.length} = ${o.basis.join('; ')}`);
     if (!o.met || o.actual !== o.expected.length) out.info(`    difference: ${o.difference.join('; ')}`);

@@ -7,6 +7,7 @@ import type { CoverageCalendar } from '../calendar-view/calendar.ts';
 import type { Decision, RunContext } from '../notebook/steps.ts';
 import type { QueryResult, Row } from '../warehouse/types.ts';
 import { outcomeRows, type TableOutcome } from '../final/outcomes.ts';
+import { count } from '../final/ranges.ts';
 import { qualityRows, type QualityCheck } from '../final/quality.ts';
 import type { RerunPlan } from '../final/rerun.ts';
 import { acceptanceGate, type FinalVerdict } from '../final/acceptance.ts';
@@ -64,6 +65,13 @@ function rowsTable(rows: Row[] | null, empty: string): ReportTable {
   return { columns: Object.keys(rows?.[0] ?? {}), rows: rows ?? [], empty: rows ? empty : 'Not run.' };
 }
 
+/** The scope run, and each scope left out with why (its command is listed under the table). */
+function scopeLines(outcomes: TableOutcome[] | null | undefined): string[] {
+  const scope = outcomes?.[0]?.scope;
+  if (!scope) return [];
+  return [`Scope run: ${scope.label}.`, ...scope.leftOut.map((l) => `Left out: ${l.what}${l.games ? ` (${count(l.games, 'final game date')})` : ''} — ${l.why}.`)];
+}
+
 export function finalReport(i: FinalReportInput): ReportData {
   const plan = i.plan;
   return {
@@ -80,8 +88,12 @@ export function finalReport(i: FinalReportInput): ReportData {
       { heading: '5.3 Quality Distribution', tables: [fromResult(i.quality, 'No player_shot_zone_analysis records in the range.')] },
       {
         heading: 'Expected Outcomes',
-        text: ["The original's figures are approximate; the expected figure is derived from the schedule, the per-season backfill ranges, the bootstrap rule and the odds feed."],
+        text: [
+          "The original's figures are approximate; original_in_data is what the original's figure counts in this data (every final game date, postseason included); the expected figure is derived from the schedule, the scope that was run, the bootstrap rule and the odds feed.",
+          ...scopeLines(i.outcomes),
+        ],
         tables: [rowsTable(i.outcomes && outcomeRows(i.outcomes), 'No tables checked.')],
+        commands: i.outcomes?.[0]?.scope.leftOut.map((l) => l.command),
       },
       { heading: 'Quality Expectations', tables: [rowsTable(i.qualityChecks && qualityRows(i.qualityChecks), 'No quality figures.')] },
       {
