@@ -3,6 +3,13 @@
  * real client against the local fake, and (when BQ_LIVE_PROJECT is set) a real
  * BigQuery project. Each case asserts the exact normalised rows and column types
  * it expects, and the last test asserts every backend produced identical results.
+ *
+ * The expected rows are written by hand, from BigQuery's documented semantics
+ * (DIV rounds toward zero, `/` is always FLOAT64, TIMESTAMP_DIFF counts whole
+ * intervals, …), never taken from a run: the fake BigQuery server runs SQL
+ * through the same translate() on DuckDB, so "the backends agree" alone would
+ * compare the translator with itself. Every function and construct the
+ * runbook's SQL uses (lib/jobs, lib/queries, lib/backfill) has a case here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from '../lib/warehouse/bigquery.ts';
@@ -154,6 +161,109 @@ const TIME_SQL = `SELECT
   CURRENT_TIMESTAMP() > TIMESTAMP '2020-01-01 00:00:00' AS now_after_2020,
   TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 HOUR) < CURRENT_TIMESTAMP() AS sub_is_earlier`;
 
+// ---- more of the runbook's SQL, each value worked out by hand ----------------------------------
+
+/** Week numbers as lib/queries/phase4.ts computes them (@start_date = 2021-10-19). */
+const DIVISION_SQL = `SELECT
+  DIV(17, 7) AS div_17_7,
+  DIV(-7, 2) AS div_toward_zero,
+  DIV(14, 7) AS div_exact,
+  7 / 2 AS slash_is_float,
+  DATE_DIFF(DATE '2021-11-08', @start_date, DAY) AS days_in,
+  DIV(DATE_DIFF(DATE '2021-11-08', @start_date, DAY), 7) + 1 AS week_of_nov_8,
+  DIV(DATE_DIFF(DATE '2021-10-25', @start_date, DAY), 7) + 1 AS week_of_oct_25,
+  DIV(DATE_DIFF(DATE '2021-10-26', @start_date, DAY), 7) + 1 AS week_of_oct_26,
+  DATE_DIFF(DATE '2024-03-01', DATE '2024-02-28', DAY) AS across_leap_day,
+  DATE_DIFF(DATE '2021-10-19', DATE '2021-11-08', DAY) AS negative_days,
+  DATE_DIFF(DATE '2022-01-01', DATE '2021-12-31', DAY) - 1 AS back_to_back_rest`;
+
+const DATES_SQL = `SELECT
+  DATE_SUB(DATE '2024-03-01', INTERVAL 366 DAY) AS a_leap_year_before,
+  DATE_SUB(DATE '2022-01-01', INTERVAL 1 DAY) AS new_years_eve,
+  DATE_ADD(DATE '2024-02-28', INTERVAL 1 DAY) AS leap_day,
+  DATE_ADD(DATE '2023-12-31', INTERVAL 1 DAY) AS new_year,
+  TIMESTAMP_ADD(TIMESTAMP '2024-01-01 23:30:00', INTERVAL 90 MINUTE) AS ninety_minutes_later,
+  TIMESTAMP_DIFF(TIMESTAMP '2024-01-01 10:00:00', TIMESTAMP '2024-01-01 08:30:00', HOUR) AS whole_hours,
+  TIMESTAMP_DIFF(TIMESTAMP '2024-01-01 10:00:00', TIMESTAMP '2024-01-01 08:30:00', MINUTE) AS minutes,
+  DATE(TIMESTAMP '2024-01-01 23:00:00') AS date_of_timestamp,
+  FORMAT_DATE('%Y-%m', DATE '2024-01-05') AS year_month,
+  EXTRACT(YEAR FROM DATE '2022-04-10') AS season_end_year,
+  EXTRACT(MONTH FROM DATE '2022-04-10') AS season_end_month,
+  CAST(DATE '2021-10-19' AS STRING) AS date_text,
+  DATE '2021-10-19' < DATE '2021-10-20' AS dates_compare`;
+
+/** Two teams' games: the windows of lib/jobs (game numbers, next/previous game, frames, a named WINDOW). */
+const WINDOWS_SQL = `WITH g AS (
+  SELECT 'LAL' AS team, DATE '2024-01-01' AS d, 110 AS pts UNION ALL
+  SELECT 'LAL', DATE '2024-01-03', 120 UNION ALL
+  SELECT 'LAL', DATE '2024-01-04', 100 UNION ALL
+  SELECT 'LAL', DATE '2024-01-12', 90 UNION ALL
+  SELECT 'BOS', DATE '2024-01-02', 95 UNION ALL
+  SELECT 'BOS', DATE '2024-01-05', 105
+)
+SELECT team, d,
+  ROW_NUMBER() OVER (PARTITION BY team ORDER BY d) AS game_index,
+  ROW_NUMBER() OVER (PARTITION BY team ORDER BY pts DESC, d) AS best_first,
+  LEAD(d) OVER (PARTITION BY team ORDER BY d) AS next_d,
+  LAG(d) OVER (PARTITION BY team ORDER BY d) AS prev_d,
+  DATE_DIFF(d, LAG(d) OVER (PARTITION BY team ORDER BY d), DAY) - 1 AS days_rest,
+  SUM(pts) OVER (PARTITION BY team ORDER BY d ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS last_two_sum,
+  AVG(pts) OVER (PARTITION BY team ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_avg,
+  COUNT(*) OVER (PARTITION BY team ORDER BY DATE_DIFF(d, DATE '1970-01-01', DAY)
+    RANGE BETWEEN 7 PRECEDING AND 1 PRECEDING) AS games_last_7_days,
+  SUM(pts) OVER season_so_far AS season_pts
+FROM g
+WINDOW season_so_far AS (PARTITION BY team ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+ORDER BY team, d`;
+
+/** lib/jobs/phase3/player_games.ts's minutes parse, and the arithmetic of the Phase 4 scores. */
+const SCALARS_SQL = `WITH m AS (
+  SELECT 1 AS k, '34:30' AS minutes UNION ALL
+  SELECT 2, ' 12 ' UNION ALL
+  SELECT 3, '' UNION ALL
+  SELECT 4, CAST(NULL AS STRING)
+)
+SELECT k,
+  CASE WHEN STRPOS(minutes, ':') > 0
+    THEN CAST(NULLIF(TRIM(SUBSTR(minutes, 1, STRPOS(minutes, ':') - 1)), '') AS FLOAT64)
+      + CAST(NULLIF(TRIM(SUBSTR(minutes, STRPOS(minutes, ':') + 1)), '') AS FLOAT64) / 60
+    ELSE CAST(NULLIF(TRIM(minutes), '') AS FLOAT64) END AS decimal_minutes,
+  STRPOS(minutes, ':') AS colon_at,
+  COALESCE(minutes, 'none') AS coalesced,
+  LEAST(1.0, 36 * k / 72) AS capped,
+  SQRT(k * k * 4) AS root,
+  ROUND(100.0 * k / 3, 1) AS pct_one_decimal,
+  CONCAT('game ', CAST(k AS STRING)) AS label
+FROM m
+ORDER BY k`;
+
+const AGGREGATES_SQL = `WITH r AS (
+  SELECT DATE '2024-01-01' AS d, 'success' AS status, 3 AS n UNION ALL
+  SELECT DATE '2024-01-01', 'failed', NULL UNION ALL
+  SELECT DATE '2024-01-02', 'failed', 5 UNION ALL
+  SELECT DATE '2024-01-02', 'running', 0 UNION ALL
+  SELECT DATE '2024-01-03', 'skipped', 2
+)
+SELECT
+  COUNT(*) AS all_rows,
+  COUNT(n) AS non_null,
+  COUNTIF(status = 'failed') AS failed,
+  COUNTIF(n > 100) AS none_over_100,
+  COUNT(DISTINCT d) AS dates,
+  COUNT(DISTINCT CASE WHEN status != 'running' THEN d END) AS finished_dates,
+  SUM(n) AS total,
+  MIN(d) AS first_date,
+  MAX(d) AS last_date,
+  SAFE_DIVIDE(SUM(n), COUNT(n)) AS mean,
+  SAFE_DIVIDE(0, 5) AS zero_over_five,
+  SAFE_DIVIDE(1, NULL) AS over_null,
+  SAFE_DIVIDE(COUNTIF(n > 100), COUNTIF(n > 100)) AS zero_over_zero,
+  LOGICAL_OR(status = 'running') AS any_running,
+  LOGICAL_AND(n IS NOT NULL) AS all_known,
+  ARRAY_LENGTH(['a', 'b', 'c']) AS three,
+  TO_JSON_STRING(['a', 'b']) AS json_list
+FROM r`;
+
 describe.each(BACKENDS)('conformance: $name', (backend) => {
   let w: Warehouse;
   let release: () => void = () => undefined;
@@ -244,6 +354,124 @@ describe.each(BACKENDS)('conformance: $name', (backend) => {
     expect(now.columns).toEqual(cols({ now: 'TIMESTAMP' }));
     expect(now.rows[0].now).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(Math.abs(Date.parse(String(now.rows[0].now)) - Date.now())).toBeLessThan(5 * 60_000);
+  });
+
+  it('DIV is integer division toward zero; / is always FLOAT64; DATE_DIFF counts days (the week numbers of 3.3)', async () => {
+    const r = await run('division', DIVISION_SQL, { start_date: p.date('2021-10-19') });
+    expect(r.columns).toEqual(cols({
+      div_17_7: 'INT64', div_toward_zero: 'INT64', div_exact: 'INT64', slash_is_float: 'FLOAT64', days_in: 'INT64', week_of_nov_8: 'INT64',
+      week_of_oct_25: 'INT64', week_of_oct_26: 'INT64', across_leap_day: 'INT64', negative_days: 'INT64', back_to_back_rest: 'INT64',
+    }));
+    expect(r.rows).toEqual([{
+      div_17_7: 2, div_toward_zero: -3, div_exact: 2, slash_is_float: 3.5, days_in: 20, week_of_nov_8: 3,
+      week_of_oct_25: 1, week_of_oct_26: 2, across_leap_day: 2, negative_days: -20, back_to_back_rest: 0,
+    }]);
+  });
+
+  it('date and timestamp arithmetic: leap years, year ends, whole intervals', async () => {
+    const r = await run('dates', DATES_SQL);
+    expect(r.columns).toEqual(cols({
+      a_leap_year_before: 'DATE', new_years_eve: 'DATE', leap_day: 'DATE', new_year: 'DATE', ninety_minutes_later: 'TIMESTAMP',
+      whole_hours: 'INT64', minutes: 'INT64', date_of_timestamp: 'DATE', year_month: 'STRING', season_end_year: 'INT64',
+      season_end_month: 'INT64', date_text: 'STRING', dates_compare: 'BOOL',
+    }));
+    expect(r.rows).toEqual([{
+      a_leap_year_before: '2023-03-01', new_years_eve: '2021-12-31', leap_day: '2024-02-29', new_year: '2024-01-01',
+      ninety_minutes_later: '2024-01-02T01:00:00.000Z', whole_hours: 1, minutes: 90, date_of_timestamp: '2024-01-01',
+      year_month: '2024-01', season_end_year: 2022, season_end_month: 4, date_text: '2021-10-19', dates_compare: true,
+    }]);
+  });
+
+  it('window functions and frames: ROW_NUMBER, LEAD/LAG, ROWS and RANGE frames, a named WINDOW', async () => {
+    const r = await run('windows', WINDOWS_SQL);
+    expect(r.columns).toEqual(cols({
+      team: 'STRING', d: 'DATE', game_index: 'INT64', best_first: 'INT64', next_d: 'DATE', prev_d: 'DATE', days_rest: 'INT64',
+      last_two_sum: 'INT64', running_avg: 'FLOAT64', games_last_7_days: 'INT64', season_pts: 'INT64',
+    }));
+    const row = (team: string, d: string, game_index: number, best_first: number, next_d: string | null, prev_d: string | null,
+      days_rest: number | null, last_two_sum: number, running_avg: number, games_last_7_days: number, season_pts: number) =>
+      ({ team, d, game_index, best_first, next_d, prev_d, days_rest, last_two_sum, running_avg, games_last_7_days, season_pts });
+    expect(r.rows).toEqual([
+      row('BOS', '2024-01-02', 1, 2, '2024-01-05', null, null, 95, 95, 0, 95),
+      row('BOS', '2024-01-05', 2, 1, null, '2024-01-02', 2, 200, 100, 1, 200),
+      row('LAL', '2024-01-01', 1, 2, '2024-01-03', null, null, 110, 110, 0, 110),
+      row('LAL', '2024-01-03', 2, 1, '2024-01-04', '2024-01-01', 1, 230, 115, 1, 230),
+      row('LAL', '2024-01-04', 3, 3, '2024-01-12', '2024-01-03', 0, 220, 110, 2, 330),
+      // 01-04 is 8 days before 01-12: outside "7 PRECEDING".
+      row('LAL', '2024-01-12', 4, 4, null, '2024-01-04', 7, 190, 105, 0, 420),
+    ]);
+  });
+
+  it('UNNEST: of a parameter as a table and in IN, MIN/MAX over it, of an array literal to join on, of an empty array', async () => {
+    const dates = p.dates(['2024-01-03', '2024-01-01', '2024-03-01']);
+    const asTable = await run('unnest-table', 'SELECT d, DATE_SUB(d, INTERVAL 1 DAY) AS day_before FROM UNNEST(@dates) AS d ORDER BY d', { dates });
+    expect(asTable.columns).toEqual(cols({ d: 'DATE', day_before: 'DATE' }));
+    expect(asTable.rows).toEqual([
+      { d: '2024-01-01', day_before: '2023-12-31' }, { d: '2024-01-03', day_before: '2024-01-02' }, { d: '2024-03-01', day_before: '2024-02-29' },
+    ]);
+
+    const bounds = await run('unnest-bounds', `SELECT
+  (SELECT MAX(d) FROM UNNEST(@dates) AS d) AS last_date,
+  (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d) AS reach_back,
+  (SELECT COUNT(*) FROM UNNEST(@dates) AS d) AS how_many`, { dates });
+    expect(bounds.rows).toEqual([{ last_date: '2024-03-01', reach_back: '2022-12-31', how_many: 3 }]);
+
+    const inList = await run('unnest-in', `${GAMES_CTE}
+SELECT team, d FROM games WHERE team IN UNNEST(@teams) AND d IN UNNEST(@dates) ORDER BY d, team`, { teams: p.strings(['BOS', 'NYK', "O'NEIL"]), dates });
+    expect(inList.rows).toEqual([{ team: 'BOS', d: '2024-01-01' }, { team: 'NYK', d: '2024-01-03' }]);
+
+    // lib/jobs' unnestBack and unnestDaysBefore: an array of expressions per row, joined on.
+    const back = await run('unnest-array-join', `WITH g AS (SELECT 10 AS idx, DATE '2024-03-01' AS d UNION ALL SELECT 20, DATE '2024-01-01')
+SELECT idx, wanted, day
+FROM g
+CROSS JOIN UNNEST([idx - 0, idx - 2]) AS wanted
+CROSS JOIN UNNEST([DATE_SUB(d, INTERVAL 1 DAY)]) AS day
+ORDER BY idx, wanted`);
+    expect(back.rows).toEqual([
+      { idx: 10, wanted: 8, day: '2024-02-29' }, { idx: 10, wanted: 10, day: '2024-02-29' },
+      { idx: 20, wanted: 18, day: '2023-12-31' }, { idx: 20, wanted: 20, day: '2023-12-31' },
+    ]);
+
+    const none = await run('unnest-empty', `${GAMES_CTE}
+SELECT COUNT(*) AS n, (SELECT COUNT(*) FROM UNNEST(@none) AS d) AS listed FROM games WHERE d IN UNNEST(@none)`, { none: p.dates([]) });
+    expect(none.rows).toEqual([{ n: 0, listed: 0 }]);
+  });
+
+  it('text and number functions: the minutes parse, LEAST, SQRT, ROUND, CONCAT, COALESCE', async () => {
+    const r = await run('scalars', SCALARS_SQL);
+    expect(r.columns).toEqual(cols({
+      k: 'INT64', decimal_minutes: 'FLOAT64', colon_at: 'INT64', coalesced: 'STRING', capped: 'FLOAT64', root: 'FLOAT64',
+      pct_one_decimal: 'FLOAT64', label: 'STRING',
+    }));
+    expect(r.rows).toEqual([
+      { k: 1, decimal_minutes: 34.5, colon_at: 3, coalesced: '34:30', capped: 0.5, root: 2, pct_one_decimal: 33.3, label: 'game 1' },
+      { k: 2, decimal_minutes: 12, colon_at: 0, coalesced: ' 12 ', capped: 1, root: 4, pct_one_decimal: 66.7, label: 'game 2' },
+      { k: 3, decimal_minutes: null, colon_at: 0, coalesced: '', capped: 1, root: 6, pct_one_decimal: 100, label: 'game 3' },
+      { k: 4, decimal_minutes: null, colon_at: null, coalesced: 'none', capped: 1, root: 8, pct_one_decimal: 133.3, label: 'game 4' },
+    ]);
+  });
+
+  it('aggregates: COUNTIF, COUNT(DISTINCT CASE …), SAFE_DIVIDE with zeros and NULLs, LOGICAL_OR/AND, arrays', async () => {
+    const r = await run('aggregates', AGGREGATES_SQL);
+    expect(r.columns).toEqual(cols({
+      all_rows: 'INT64', non_null: 'INT64', failed: 'INT64', none_over_100: 'INT64', dates: 'INT64', finished_dates: 'INT64', total: 'INT64',
+      first_date: 'DATE', last_date: 'DATE', mean: 'FLOAT64', zero_over_five: 'FLOAT64', over_null: 'FLOAT64', zero_over_zero: 'FLOAT64',
+      any_running: 'BOOL', all_known: 'BOOL', three: 'INT64', json_list: 'STRING',
+    }));
+    expect(r.rows).toEqual([{
+      all_rows: 5, non_null: 4, failed: 2, none_over_100: 0, dates: 3, finished_dates: 3, total: 10, first_date: '2024-01-01', last_date: '2024-01-03',
+      mean: 2.5, zero_over_five: 0, over_null: null, zero_over_zero: null, any_running: true, all_known: false, three: 3, json_list: '["a","b"]',
+    }]);
+  });
+
+  it('ERROR() in a data check fails the statement with its message, and is silent when no row matches', async () => {
+    const check = (cond: string) => `${GAMES_CTE}
+SELECT ERROR(CONCAT('data check failed: ', team, ' on ', CAST(d AS STRING))) FROM games WHERE ${cond} LIMIT 1`;
+    const err = await w.query(check("team = 'NYK'")).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WarehouseError);
+    expect(String((err as Error).message)).toContain('data check failed: NYK on 2024-01-03');
+    const quiet = await w.query(check('pts > 1000'));
+    expect(quiet.rows).toEqual([]);
   });
 
   it('atomic: commits together, and rolls back entirely when a statement fails', async () => {

@@ -60,3 +60,15 @@ describe('BigQuery → DuckDB translation', () => {
     expect(tokenize('SELECT 1 # c\n/* x */').filter((t) => t.kind === 'comment').map((t) => t.text)).toEqual(['# c', '/* x */']);
   });
 });
+
+describe('date differences: the parts whose meaning both engines share', () => {
+  it('DATE_DIFF counts boundaries with date_diff; TIMESTAMP_DIFF counts whole intervals with date_sub', () => {
+    expect(translate('DATE_DIFF(a, b, MONTH)')).toBe("date_diff('month', b, a)");
+    expect(translate('TIMESTAMP_DIFF(a, b, HOUR)')).toBe("date_sub('hour', b, a)");
+  });
+
+  it('refuses DATE_DIFF in weeks (BigQuery weeks start on Sunday, DuckDB weeks on Monday) and unknown parts', () => {
+    expect(() => translate('DATE_DIFF(a, b, WEEK)')).toThrow(new TranslateError('DATE_DIFF: unsupported part WEEK'));
+    expect(() => translate('TIMESTAMP_DIFF(a, b, FORTNIGHT)')).toThrow(new TranslateError('TIMESTAMP_DIFF: unsupported part FORTNIGHT'));
+  });
+});

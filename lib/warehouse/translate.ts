@@ -290,11 +290,15 @@ function rewriteCall(name: string, tokens: Token[], open: number, to: number): {
     case 'TIMESTAMP_ADD': { const [a, b] = args(); return done(`((${a}) + ${b})`); }
     case 'DATE_SUB': { const [a, b] = args(); return done(`CAST((${a}) - ${b} AS DATE)`); }
     case 'DATE_ADD': { const [a, b] = args(); return done(`CAST((${a}) + ${b} AS DATE)`); }
+    // DATE_DIFF counts part boundaries crossed, as DuckDB's date_diff does, except
+    // WEEK (BigQuery's weeks start on Sunday, DuckDB's on Monday): refused.
+    // TIMESTAMP_DIFF counts whole intervals elapsed: DuckDB's date_sub.
     case 'DATE_DIFF':
     case 'TIMESTAMP_DIFF': {
       const [a, b, part] = args();
-      if (!DATE_PARTS.has(part.toUpperCase())) throw new TranslateError(`${name}: unsupported part ${part}`);
-      return done(`date_diff('${part.toLowerCase()}', ${b}, ${a})`);
+      const unit = part.toUpperCase();
+      if (!DATE_PARTS.has(unit) || (name === 'DATE_DIFF' && unit === 'WEEK')) throw new TranslateError(`${name}: unsupported part ${part}`);
+      return done(`${name === 'DATE_DIFF' ? 'date_diff' : 'date_sub'}('${part.toLowerCase()}', ${b}, ${a})`);
     }
     case 'DATE': {
       const a = args();
