@@ -19,4 +19,6 @@ export const MUTATION_TESTS = [
 
 // Replaces the include list (mergeConfig would append to it); none of these
 // tests copies the seeded template, so the global setup (seconds) is skipped.
-export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS, globalSetup: [] } });
+// Not isolated: Stryker switches mutants at run time, so the test worker and its
+// loaded modules are reused from one mutant to the next.
+export default defineConfig({ ...base, test: { ...base.test, include: MUTATION_TESTS, globalSetup: [], isolate: false } });
