@@ -8,6 +8,12 @@
  *  - Phase 3, four seasons, set-based            goal < 10 s; per-date ratio ≥ 10×
  *  - Phase 3 + 4, four seasons, history included goal < 30 s (stretch < 20 s)
  *  - the same at 10× the data                    goal: no worse than linear
+ *
+ * A figure is only worth printing if the run behind it did its work: a timed run
+ * that fails (an error, an unexpected exit code, dates failing for any reason but
+ * the seed's known DependencyError gaps, nothing processed) stops the bench with
+ * a one-line "bench: FAILED …" and exit 1 — a run failing fast would look fast.
+ * Each timed child process is waited for before the next sample starts.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +24,7 @@ import { ensureBaseSchema } from '../lib/warehouse/open.ts';
 import { seedWarehouse } from '../lib/seed/load.ts';
 import { phase2Coverage } from '../lib/queries/phase2.ts';
 import { PHASE3_JOBS, PHASE4_JOBS, type RegisteredJob } from '../lib/jobs/registry.ts';
-import { runBackfill, type Strategy } from '../lib/backfill/runner.ts';
+import { runBackfill, type RunSummary, type Strategy } from '../lib/backfill/runner.ts';
 import { SEASONS, seasonAsOf, DEFAULT_AS_OF } from '../lib/seasons/calendar.ts';
 
 const quick = process.argv.includes('--quick');
@@ -27,6 +33,26 @@ const project = 'nba-props-platform';
 const rows: [string, string, string][] = [];
 const note = (what: string, figure: string, goal: string) => { rows.push([what, figure, goal]); console.log(`${what.padEnd(58)} ${figure.padStart(12)}   ${goal}`); };
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+class BenchFailure extends Error {}
+/** Stops the bench: a timed run did not do its work. */
+function fail(what: string): never {
+  throw new BenchFailure(what);
+}
+
+/**
+ * A timed backfill must have done its work: every date succeeded or was skipped,
+ * except dates lacking upstream data (the seed leaves some Phase 2 gaps, and
+ * Phase 4 inherits them), and it processed something.
+ */
+function checkRun(label: string, r: RunSummary): void {
+  const failed = r.outcomes.filter((o) => o.status === 'failed');
+  const other = failed.filter((o) => o.reason !== 'DependencyError');
+  const succeeded = r.outcomes.filter((o) => o.status === 'success').length;
+  if (r.interrupted) fail(`${label}: ${r.job} was interrupted`);
+  if (other.length) fail(`${label}: ${r.job} failed ${other.length} date(s) for another reason than missing upstream data: ${other[0].date} ${other[0].reason ?? ''}`);
+  if (r.total > 0 && succeeded === 0) fail(`${label}: ${r.job} processed none of its ${r.total} date(s) (${failed.length} failed)`);
+}
 
 async function seeded(name: string, scale: number): Promise<{ file: string; ms: number }> {
   const file = path.join(dir, `${name}.duckdb`);
@@ -54,7 +80,7 @@ async function runPhase(file: string, jobs: RegisteredJob[], parallel: boolean, 
       const s = seasonAsOf(base, DEFAULT_AS_OF);
       const one = (j: RegisteredJob) => runBackfill(w, j, { start: s.start, end: s.end, strategy });
       const out = parallel ? await Promise.all(jobs.map(one)) : await jobs.reduce(async (acc, j) => [...(await acc), await one(j)], Promise.resolve([] as Awaited<ReturnType<typeof one>>[]));
-      for (const r of out) { statements += r.statements; dates += r.total; }
+      for (const r of out) { checkRun(`${s.id} ${strategy}`, r); statements += r.statements; dates += r.total; }
     }
   });
   const ms = performance.now() - t0;
@@ -62,18 +88,34 @@ async function runPhase(file: string, jobs: RegisteredJob[], parallel: boolean, 
   return { ms, statements, dates };
 }
 
-function firstOutputMs(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Milliseconds from spawning to the first byte of output. The child is waited
+ * for (so it cannot run into the next sample) and must exit with `expectCode`.
+ */
+function firstOutputMs(args: string[], env: NodeJS.ProcessEnv, expectCode: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let done = false;
-    const first = () => { if (!done) { done = true; resolve(performance.now() - t0); } };
-    child.stdout.once('data', first);
-    child.stderr.once('data', first);
+    let first: number | null = null;
+    let out = '';
+    const seen = (d: Buffer) => { first ??= performance.now() - t0; out += String(d); };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
     child.on('error', reject);
-    child.on('exit', () => { first(); });
+    child.on('close', (code, signal) => {
+      if (code !== expectCode) reject(new BenchFailure(`${args.join(' ')} exited ${code ?? signal}, expected ${expectCode}: ${out.trim().split('\n').at(-1) ?? ''}`));
+      else if (first === null) reject(new BenchFailure(`${args.join(' ')} printed nothing`));
+      else resolve(first);
+    });
   });
 }
+
+// Loud: any failure ends the bench with one line saying what failed, and exit 1.
+process.on('uncaughtException', (e) => {
+  console.error(`\nbench: FAILED — ${e instanceof BenchFailure ? e.message : (e as Error).stack ?? String(e)}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});
 
 console.log(`benchmark on ${os.cpus().length} cores, node ${process.version}; scratch ${dir}\n`);
 
@@ -83,7 +125,7 @@ note('seed four seasons (scale 1)', secs(base.ms), 'goal < 30 s');
 {
   const file = copy(base.file, 'start');
   const samples: number[] = [];
-  for (let i = 0; i < 3; i++) samples.push(await firstOutputMs(['./runbook/01-validate-phase2.mts', '--yes', '--answer', '1.2=stop'], { RUNBOOK_WAREHOUSE: file, RUNBOOK_JOURNAL: path.join(dir, 'j.jsonl') }));
+  for (let i = 0; i < 3; i++) samples.push(await firstOutputMs(['./runbook/01-validate-phase2.mts', '--yes', '--answer', '1.2=stop'], { RUNBOOK_WAREHOUSE: file, RUNBOOK_JOURNAL: path.join(dir, 'j.jsonl') }, 3)); // stops at gate 1.2: exit 3
   samples.sort((a, b) => a - b);
   note('script start to first line of output (median of 3)', `${Math.round(samples[1])} ms`, 'goal < 1 s');
 }
