@@ -23,6 +23,7 @@ import { jobFailedGate } from '../lib/gates/job-failed.ts';
 import { phaseFailures } from '../lib/queries/phase3.ts';
 import { phase4Validation, qualityBuckets, qualityByWeek } from '../lib/queries/phase4.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
+import { weekBars } from '../lib/report/quality-weeks.ts';
 
 const PHASE = 'phase_4_precompute';
 
@@ -83,8 +84,11 @@ const calendar = coverageCalendarStep({ id: '3.2.2', title: 'Phase 4 Coverage Ca
  */
 const quality = sqlStep({ id: '3.3', title: 'Check Quality Scores', query: qualityBuckets, timeoutMs: 30_000 });
 
-/** The same, week by week: early weeks are degraded by design, later weeks should be 80%+ Good. */
-const weekly = sqlStep({ id: '3.3.1', title: 'Quality by Week', query: qualityByWeek, timeoutMs: 30_000 });
+/**
+ * The same, week by week: early weeks are degraded by design, later weeks
+ * should be 80%+ Good. Under the table, a bar per week with the 80% mark.
+ */
+const weekly = sqlStep({ id: '3.3.1', title: 'Quality by Week', query: qualityByWeek, timeoutMs: 30_000, explain: weekBars });
 
 /** Decide on quality: continue when the weeks after week 3 are 80%+ Good. */
 const qualityDecision = gateStep<WeekQuality[]>({ id: '3.3.2', title: 'Quality Decision', ...qualityGate() });

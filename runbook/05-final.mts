@@ -113,7 +113,7 @@ const report = checkStep<FinalFindings, { md: string; html: string }>({
   id: '5.6', title: 'Write the Report',
   commands: (ctx) => [`open reports/backfill-${ctx.asOf}.html`],
   async run(ctx, findings) {
-    const paths = writeFinalReport(ctx, findings);
+    const paths = await writeFinalReport(ctx, findings);
     ctx.out.ok(`wrote ${paths.md} and ${paths.html}`);
     return paths;
   },

@@ -11,6 +11,8 @@ import { renderHtml } from '../lib/report/html.ts';
 import { renderMarkdown } from '../lib/report/markdown.ts';
 import { gateDecisions } from '../lib/report/journal-gates.ts';
 import { reportPaths } from '../lib/report/write.ts';
+import { weekBarLines, weeklyQuality } from '../lib/report/quality-weeks.ts';
+import { renderQualitySvg } from '../lib/report/quality-svg.ts';
 import { runScript, troubledSeason, type SmallWarehouse } from './support/small-warehouse.ts';
 
 /** Anything a browser would fetch: a URL, a src/href attribute, an @import. */
@@ -104,6 +106,9 @@ describe('05-final.mts writes the report', () => {
     expect(md).toContain('Left out: 2021-22 postseason (1 final game date)');
     expect(md).toContain('./runbook/02-phase3.mts --season 2021-22 --part postseason && ./runbook/03-phase4.mts --season 2021-22 --part postseason');
     expect(html).toContain('<table class="cal">');
+    // Beside the calendar, the season's quality chart: 2021-10-26 is week 2 (early), 1 record, 0 Good.
+    expect(html).toMatch(/<div class="season-pair">\n<div class="chart"><h3>Phase 4 quality by week — 2021-22<\/h3>[\s\S]*?<\/div>\n<div class="calendar"><h3>2021-22/);
+    expect(html).toContain('<title>week 2 (from 2021-10-26): 0% Good, 0 of 1 records — early weeks, expected low</title>');
     expect(html).toContain('<h3>Missing and failed dates</h3>');
     expect(html).toContain('title="2021-10-26 pgs: failed">✗</td>');
     expect(html).toContain('<td>1.2 Decision Point</td><td>proceed</td>');
@@ -118,5 +123,39 @@ describe('05-final.mts writes the report', () => {
     const md = fs.readFileSync(path.join(dir, 'backfill-2024-11-29.md'), 'utf8');
     expect(md).toContain('- **Decision:** accept');
     expect(md).toMatch(/\| 05-final \| 2021-10-01\.\.2024-11-29 \| 5\.5 Accept the Backfill\? \| accept \| flag \|/);
+  });
+});
+
+describe('Phase 4 quality by week', () => {
+  const season = { title: '2021-22', start: '2021-10-19', end: '2022-04-10' };
+  const day = (analysis_date: string, records: number, good: number) => ({ analysis_date, records, good, zones_null: 0 });
+
+  it('sums days into weeks counted from the season\'s first day', () => {
+    // 10-26 is day 7 and 11-01 day 13 (week 2); 11-02 is day 14 (week 3); May is outside the season.
+    const weeks = weeklyQuality([day('2021-11-01', 10, 5), day('2021-10-26', 10, 0), day('2021-11-02', 20, 18), day('2022-05-01', 5, 5)], [season]);
+    expect(weeks).toEqual([
+      { season: '2021-22', week: 2, start: '2021-10-26', records: 20, good: 5, goodPct: 25 },
+      { season: '2021-22', week: 3, start: '2021-11-02', records: 20, good: 18, goodPct: 90 },
+    ]);
+  });
+
+  it('3.3.1 prints a bar per week with the 80% mark, within the width', () => {
+    const lines = weekBarLines([{ week: 4, week_start: '2021-11-09', records: 4, good: 3 }], 60);
+    // 16 cells at 60 columns: 75% fills 12, the 80% mark sits at cell 13.
+    expect(lines[1]).toBe('  wk  4 2021-11-09 [############.|..]  75.0% LOW');
+    expect(lines.every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('draws an inline SVG: a bar per week, early / ok / low told apart in colour and words', () => {
+    const svg = renderQualitySvg('2021-22', [
+      { season: '2021-22', week: 2, start: '2021-10-26', records: 4, good: 1, goodPct: 25 },
+      { season: '2021-22', week: 4, start: '2021-11-09', records: 10, good: 9, goodPct: 90 },
+      { season: '2021-22', week: 5, start: '2021-11-16', records: 10, good: 5, goodPct: 50 },
+    ]);
+    expect([...svg.matchAll(/<rect class="(\w+)"/g)].map((m) => m[1])).toEqual(['early', 'ok', 'low']);
+    expect(svg).toContain('Below 80% after week 3: week 5 (50%).');
+    expect(svg).not.toMatch(EXTERNAL);
+    // Heights follow the share: 90% of the 160-pixel plot is 144.
+    expect(svg).toMatch(/<rect class="ok" x="\d+" y="26\.0" width="10" height="144\.0">/);
   });
 });

@@ -7,6 +7,7 @@ import type { Value } from '../warehouse/types.ts';
 import { CALENDAR_CSS, legendHtml, renderCalendarHtml } from '../calendar-view/html.ts';
 import { problemTable, type ReportData, type ReportTable } from './model.ts';
 import { escapeHtml } from './escape.ts';
+import { QUALITY_CSS, renderQualitySvg } from './quality-svg.ts';
 
 const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
@@ -22,7 +23,8 @@ pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
 dl.meta dt { font-weight: 600; }
 .verdict { padding: 0.6em 1em; border-left: 4px solid #555; background: #fafafa; }
-${CALENDAR_CSS}`;
+p.caption { font-size: 12px; color: #444; max-width: 40em; }
+${CALENDAR_CSS}${QUALITY_CSS}`;
 
 function text(v: Value | undefined): string {
   if (v === null || v === undefined) return '';
@@ -65,10 +67,19 @@ export function renderHtml(d: ReportData): string {
     for (const t of s.tables) parts.push(htmlTable(t));
     if (s.commands?.length) parts.push(`<pre>${escapeHtml(s.commands.join('\n'))}</pre>`);
   }
-  if (d.calendars.length) {
-    parts.push('<h2>Coverage Calendar</h2>', legendHtml());
-    for (const cal of d.calendars) parts.push(renderCalendarHtml(cal));
-    parts.push(htmlTable({ title: 'Missing and failed dates', ...problemTable(d.calendars) }));
+  const weeks = d.qualityWeeks ?? [];
+  if (d.calendars.length || weeks.length) {
+    // Per season, the calendar and the quality chart side by side (stacked on a narrow screen).
+    parts.push('<h2>Coverage Calendar</h2>', `<p>Each season's calendar${weeks.length ? ', and beside it Phase 4 quality by week' : ''}.</p>`, legendHtml());
+    const seasons = [...new Set([...d.calendars.map((c) => c.title), ...weeks.map((w) => w.season)])];
+    for (const season of seasons) {
+      const cal = d.calendars.find((c) => c.title === season);
+      const mine = weeks.filter((w) => w.season === season);
+      // The chart first: on a wide screen it sits beside the calendar, on a narrow one above it.
+      parts.push(`<div class="season-pair">`, d.qualityWeeks ? `<div class="chart">${renderQualitySvg(season, mine)}</div>` : '',
+        cal ? `<div class="calendar">${renderCalendarHtml(cal)}</div>` : '', '</div>');
+    }
+    if (d.calendars.length) parts.push(htmlTable({ title: 'Missing and failed dates', ...problemTable(d.calendars) }));
   }
   return `<!DOCTYPE html>
 <html lang="en">

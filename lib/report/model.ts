@@ -5,6 +5,7 @@
 import type { CoverageCalendar } from '../calendar-view/calendar.ts';
 import { problemRows } from '../calendar-view/text.ts';
 import type { Row } from '../warehouse/types.ts';
+import type { WeekQuality } from './quality-weeks.ts';
 
 export interface ReportTable { title?: string; columns: string[]; rows: Row[]; empty?: string }
 
@@ -28,6 +29,8 @@ export interface ReportData {
   verdict: { recommendation: string | null; reason: string; answer: string | null };
   sections: ReportSection[];
   calendars: CoverageCalendar[];
+  /** Phase 4 quality by week per season (absent: not measured, no chart). */
+  qualityWeeks?: WeekQuality[];
 }
 
 /** Under the calendars: the dates they show as missing or failed, per season and table. */

@@ -14,6 +14,10 @@ import { acceptanceGate, type FinalVerdict } from '../final/acceptance.ts';
 import { readGateDecisions, type GateDecision } from './journal-gates.ts';
 import type { ReportData, ReportTable } from './model.ts';
 import { writeReport } from './write.ts';
+import { weeklyQuality, type WeekQuality } from './quality-weeks.ts';
+import { qualityByDate } from '../queries/final.ts';
+import { backfillRanges } from '../final/ranges.ts';
+import type { QualityDay } from '../final/quality.ts';
 
 /** What Step 5's steps found, gathered as the flow goes (a step skipped by --from leaves its part empty). */
 export interface FinalFindings {
@@ -26,9 +30,12 @@ export interface FinalFindings {
   answer: string | null;
 }
 
-/** Reads the gate decisions from the journal (this run's included) and writes both files. */
-export function writeFinalReport(ctx: RunContext, f: FinalFindings): { md: string; html: string } {
+/** Reads the gate decisions from the journal (this run's included) and Phase 4 quality by week, and writes both files. */
+export async function writeFinalReport(ctx: RunContext, f: FinalFindings): Promise<{ md: string; html: string }> {
+  const q = qualityByDate(ctx);
+  const days = (await ctx.w.query<QualityDay & Record<string, string | number>>(q.sql, q.params)).rows;
   return writeReport(f.dir, finalReport({
+    qualityWeeks: weeklyQuality(days, backfillRanges(ctx.range, ctx.asOf)),
     range: ctx.range, asOf: ctx.asOf, project: ctx.project, backend: ctx.opts.backend,
     coverage: f.coverage ?? null, failures: f.failures ?? null, quality: f.quality ?? null,
     outcomes: f.verdict?.outcomes ?? null, qualityChecks: f.verdict?.quality ?? null, plan: f.verdict?.plan ?? null,
@@ -54,6 +61,7 @@ export interface FinalReportInput {
   decision: Decision | null;
   answer: string | null;
   gates: GateDecision[];
+  qualityWeeks?: WeekQuality[];
   now?: Date;
 }
 
@@ -111,5 +119,6 @@ export function finalReport(i: FinalReportInput): ReportData {
       },
     ],
     calendars: i.calendars,
+    qualityWeeks: i.qualityWeeks,
   };
 }
