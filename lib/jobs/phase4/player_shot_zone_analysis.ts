@@ -11,18 +11,27 @@ import {
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
 
-/** Zone columns from the window's attempt and make sums (`w`); NULL without play-by-play. */
+/**
+ * A zone split is reported only from at least this many play-by-play shots in
+ * the window: fewer (one game with play-by-play, a bench player's three shots)
+ * say nothing about where he shoots. Below it the rates, FG% and primary zone
+ * are NULL, as the original expects for most historical data.
+ */
+export const MIN_ZONE_SHOTS = 15;
+
+/** Zone columns from the window's attempt and make sums (`w`); NULL without enough play-by-play shots. */
 function zoneColumns(): Record<string, string> {
   const total = ZONES.map((z) => `w.${z}_att`).join(' + ');
+  const enough = (expr: string) => `CASE WHEN COALESCE(${total}, 0) >= ${MIN_ZONE_SHOTS} THEN ${expr} END`;
   const out: Record<string, string> = {};
   for (const z of ZONES) {
     out[`${z}_attempts_last_10`] = `w.${z}_att`;
-    out[`${z}_rate_last_10`] = `SAFE_DIVIDE(w.${z}_att, ${total})`;
-    out[`${z}_fg_pct_last_10`] = `SAFE_DIVIDE(w.${z}_made, w.${z}_att)`;
+    out[`${z}_rate_last_10`] = enough(`SAFE_DIVIDE(w.${z}_att, ${total})`);
+    out[`${z}_fg_pct_last_10`] = enough(`SAFE_DIVIDE(w.${z}_made, w.${z}_att)`);
   }
-  // Ties go to the zone listed first; NULL when he has no play-by-play attempts.
+  // Ties go to the zone listed first.
   out.primary_scoring_zone = `CASE
-    WHEN COALESCE(${total}, 0) = 0 THEN NULL
+    WHEN COALESCE(${total}, 0) < ${MIN_ZONE_SHOTS} THEN NULL
     WHEN w.paint_att >= w.mid_range_att AND w.paint_att >= w.three_att THEN 'paint'
     WHEN w.mid_range_att >= w.three_att THEN 'mid_range'
     ELSE 'three' END`;
@@ -33,7 +42,8 @@ function zoneColumns(): Record<string, string> {
  * A row: one player on the current roster of a team playing on analysis_date,
  * with his last 10 games this season before that date. Zone attempts count only
  * games with play-by-play (a game has it if any shot of it is recorded; the
- * player's attempts there may be 0); with none, the zone columns are NULL.
+ * player's attempts there may be 0); with fewer than MIN_ZONE_SHOTS such
+ * attempts, the zone rates, FG% and primary zone are NULL.
  */
 function insertSql(project: string): string {
   const shots = tableRef(project, 'nba_raw.nbac_play_by_play_shots');
