@@ -10,6 +10,7 @@ import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { phase2Range } from '../lib/notebook/flags.ts';
 import { LIST_JOBS_COMMAND, MONITOR_COMMAND, listPrecomputeJobs, warnIfNoMultiplexer } from '../lib/preflight/checks.ts';
+import { RECENT_GAME_DATES, scraperQuery, scraperVerdict, type ScraperRow } from '../lib/preflight/boxscore-scraper.ts';
 import { PHASE2_CHECKED, phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { JOBS } from '../lib/jobs/registry.ts';
@@ -49,6 +50,21 @@ const monitorHint = checkStep({
   id: 'pre.3', title: 'Set up monitoring in a separate terminal',
   commands: () => [MONITOR_COMMAND],
   async run(ctx) { ctx.out.info(`In another tmux window: ${MONITOR_COMMAND}`); },
+});
+
+/**
+ * The original's prerequisite "player boxscore scraper fixed": the second
+ * box-score source (`bdl_player_boxscores`) must have rows for the latest
+ * final game dates (the last 3 up to the end of the range). If not, a
+ * warning names the last date it has; the backfill still runs (the source is
+ * optional in 1.2), but the player summary has no fallback on those dates.
+ */
+const scraperFixed = sqlStep({
+  id: 'pre.4', title: 'Check the player boxscore scraper is fixed', query: scraperQuery, timeoutMs: 30_000,
+  explain: (r) => {
+    const v = scraperVerdict(r.rows as unknown as ScraperRow[]);
+    return [`${v.ok ? '✔' : '!'} ${v.message}`];
+  },
 });
 
 /**
@@ -108,11 +124,12 @@ export const runbook: RunbookDef = {
   script: '01-validate-phase2',
   title: 'Step 1: Validate Phase 2 Data',
   defaultRange: phase2Range,
-  steps: [jobsExist, inMultiplexer, monitorHint, coverage, ready, missing, calendar, reload],
+  steps: [jobsExist, inMultiplexer, monitorHint, scraperFixed, coverage, ready, missing, calendar, reload],
   async flow(nb) {
     await nb.check(jobsExist, undefined);
     await nb.check(inMultiplexer, undefined);
     await nb.check(monitorHint, undefined);
+    await nb.sql(scraperFixed);
     for (;;) {
       const cov = await nb.sql(coverage);
       const decision = cov ? await nb.gate(ready, { coverage: cov.rows as unknown as CoverageRow[], missing: await missingWithLoads(nb.ctx) }) : null;

@@ -17,7 +17,8 @@ import { PHASE2_TABLE_NAMES, type GamebookRow, type Phase2Rows, type Phase2Table
 import { PHASE2_TABLES } from '../lib/seed/schema.ts';
 import { AS_OF, SEASON_PLANS } from '../lib/seed/seasons.ts';
 import { TEAMS } from '../lib/seed/teams.ts';
-import { PHASE2_START, addDays, daysBetween } from '../lib/seasons/calendar.ts';
+import { PHASE2_START, SEASONS, addDays, daysBetween } from '../lib/seasons/calendar.ts';
+import { scraperQuery, scraperVerdict, type ScraperRow } from '../lib/preflight/boxscore-scraper.ts';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { p } from '../lib/warehouse/params.ts';
 
@@ -146,6 +147,20 @@ describe('schedule', () => {
       expect(dates[0].slice(5)).toMatch(/^04-(1[4-9]|2\d)$/);
       expect(dates.at(-1)!.slice(5)).toMatch(/^06-/);
       expect(daysBetween(dates[0], dates.at(-1)!) + 1).toBeGreaterThan(perDay.length); // some off days
+    }
+  });
+
+  it("matches each season's postseason in the calendar: its play-in and playoff dates, and nothing else, fall in it", () => {
+    for (const season of SEASONS) {
+      const games = schedule().filter((g) => g.season_year === season.year);
+      const post = games.filter((g) => g.season_type !== 'Regular Season').map((g) => g.game_date).sort();
+      if (!season.postseason) { expect(post, season.id).toEqual([]); continue; }
+      // The window opens on the first play-in day and holds every postseason game; no regular-season game is in it.
+      expect(post[0], season.id).toBe(season.postseason.start);
+      expect(post.at(-1)! <= season.postseason.end, season.id).toBe(true);
+      expect(games.filter((g) => g.season_type === 'Regular Season' && g.game_date >= season.postseason!.start), season.id).toEqual([]);
+      // And the regular season ends on the original's last day.
+      expect(games.filter((g) => g.season_type === 'Regular Season').map((g) => g.game_date).sort().at(-1), season.id).toBe(season.regular.end);
     }
   });
 
@@ -507,6 +522,25 @@ describe('seeded warehouse', () => {
     expect(code).toBe(1);
     expect(String(err.read())).toMatch(/^seed: .* is already seeded \(phase2-v\d+, scale 1, .*\); use --force to delete it and seed again\n$/);
     expect(out.read()).toBeNull();
+  });
+
+  it('has the second box-score source up to the latest final game dates (pre.4: "player boxscore scraper fixed"), and the check names its last date when not', async () => {
+    const ctx = { range: { start: PHASE2_START, end: AS_OF }, season: null, asOf: AS_OF, project };
+    const run = async () => { const q = scraperQuery(ctx); return (await w.query(q.sql, q.params)).rows as unknown as ScraperRow[]; };
+    const latest = [...new Set(final().map((g) => g.game_date))].sort().slice(-3);
+    const rows = await run();
+    expect(rows.map((r) => r.game_date)).toEqual(latest);
+    expect(scraperVerdict(rows).ok).toBe(true);
+    // A scraper broken since the last two dates: the warning names them and the last date the table has.
+    await w.query(`DELETE FROM ${t('bdl_player_boxscores')} WHERE game_date >= @d`, { d: p.date(latest[1]) });
+    try {
+      const v = scraperVerdict(await run());
+      expect(v.ok).toBe(false);
+      expect(v.message).toContain(`no rows for ${latest[1]}, ${latest[2]}`);
+      expect(v.message).toContain(`the last date it has is ${latest[0]}`);
+    } finally {
+      await reloadPhase2Dates(w, 'nba_raw.bdl_player_boxscores', latest.slice(1)); // the seed's rows back, for any later test
+    }
   });
 });
 
