@@ -137,6 +137,8 @@ export const runbook: RunbookDef = {
     if (plan) {
       const go = await nb.gate(confirm, plan);
       if (go === 'run') await nb.action(run, undefined, { confirmedAt: confirm.id });
+      // Resuming at 2.1.2 (--from) skips the confirmation: the run asks for itself.
+      else if (go === null) await nb.action(run, undefined);
     } else await nb.action(run, undefined);
     await nb.sql(progress);
     for (;;) {

@@ -8,7 +8,7 @@
 import type { RunContext } from '../notebook/steps.ts';
 import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
 import type { RegisteredJob } from '../jobs/registry.ts';
-import { runBackfill, type RunSummary, type Strategy } from './runner.ts';
+import { RunStopped, runBackfill, type RunSummary, type Strategy } from './runner.ts';
 
 export interface RunManyOptions {
   parallel: boolean;
@@ -22,11 +22,15 @@ export async function runJobs(ctx: RunContext, jobs: RegisteredJob[], o: RunMany
   const states: ProgressState[] = jobs.map((j) => ({ label: j.job, done: 0, total: 0, startedAt: Date.now() }));
   const board = new ProgressBoard(ctx.out.human, states);
   const timer = setInterval(() => board.render(), 1000);
+  // Ctrl+C stops every job; so does one job failing for good, so none goes on writing after the step has failed.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   const runOne = async (job: RegisteredJob, k: number) => {
     states[k].startedAt = Date.now();
     const s = await runBackfill(ctx.w, job, {
       ...(o.dates ? { dates: o.dates } : { start: ctx.range.start, end: ctx.range.end }),
-      strategy: o.strategy, runId: ctx.runId, signal: ctx.signal,
+      strategy: o.strategy, runId: ctx.runId, signal: stop.signal,
       onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed }); board.render(); },
     });
     states[k].finishedAt = Date.now();
@@ -34,7 +38,16 @@ export async function runJobs(ctx: RunContext, jobs: RegisteredJob[], o: RunMany
     return s;
   };
   try {
-    if (o.parallel) return await Promise.all(jobs.map(runOne));
+    if (o.parallel) {
+      const settled = await Promise.all(jobs.map((job, k) => runOne(job, k).catch((e: unknown) => {
+        if (!stop.signal.aborted) stop.abort(new RunStopped(`${job.job} failed: ${e instanceof Error ? e.message : String(e)}`));
+        throw e;
+      }).then((s) => ({ ok: true as const, s }), (e: unknown) => ({ ok: false as const, e }))));
+      // Every job has stopped (finished, or recorded what it left) before the step fails.
+      const failed = settled.find((x) => !x.ok);
+      if (failed && !failed.ok) throw failed.e;
+      return settled.map((x) => (x as { s: RunSummary }).s);
+    }
     const out: RunSummary[] = [];
     for (const [k, job] of jobs.entries()) {
       if (ctx.signal.aborted) break;
@@ -44,6 +57,7 @@ export async function runJobs(ctx: RunContext, jobs: RegisteredJob[], o: RunMany
     }
     return out;
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
     clearInterval(timer);
     board.render();
   }

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { isBootstrap } from '../seasons/calendar.ts';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Statement, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, stopsTheRun, type Statement, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
 import { crashPoint } from './crash.ts';
@@ -38,9 +38,15 @@ export interface RunnableJob {
   createSql?(project: string): string;
   /** Set-based SQL: INSERT … for every date in @dates. */
   insertSql?(project: string): string;
-  /** A loader that replaces dates itself (Phase 2 re-loads). */
-  load?(w: Warehouse, dates: string[]): Promise<{ date: string; ok: boolean; rows: number; reason?: string }[]>;
+  /**
+   * A loader that replaces dates itself (Phase 2 re-loads), committing `alsoCommit(date)`
+   * (the date's run-history row) in the same transaction as the date's rows.
+   */
+  load?(w: Warehouse, dates: string[], alsoCommit: (date: string) => Statement[]): Promise<LoadResult[]>;
 }
+
+/** A loader's word on one date: `errorType` says whose fault a failure is (default: the source has no data). */
+export interface LoadResult { date: string; ok: boolean; rows: number; reason?: string; errorType?: string }
 
 export type Strategy = 'set' | 'per-date';
 
@@ -54,13 +60,23 @@ export interface RunOptions {
   /** Chunks for the set strategy: statements per run grow with this, not with dates. */
   chunks?: number;
   runId?: string;
+  /** Aborted: Ctrl+C, or another job of the run stopped (its reason is a RunStopped). */
   signal?: AbortSignal;
   onProgress?(p: RunProgress): void;
+  /** How patiently a run that lost the warehouse records its in-flight dates as failed. Default 5 tries from 1 s, doubling. */
+  closeRetry?: { attempts: number; pauseMs: number };
 }
+
+/** Why a job stopped early because another job of the same run failed: the signal's reason. */
+export class RunStopped extends Error {
+  constructor(message: string) { super(message); this.name = 'RunStopped'; }
+}
+
+
 
 export interface RunProgress { job: string; total: number; done: number; failed: number; skipped: number; records: number }
 
-export interface DateOutcome { date: string; status: 'success' | 'failed' | 'skipped'; reason?: string; missing?: string[] }
+export interface DateOutcome { date: string; status: 'success' | 'failed' | 'skipped'; reason?: string; missing?: string[]; errorType?: string }
 
 export interface RunSummary extends RunProgress {
   runId: string;
@@ -282,12 +298,13 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? DEFAULT_CHUNKS);
   for (const [k, chunk] of chunks.entries()) {
     if (opts.signal?.aborted) {
-      // Ctrl+C: the chunk in flight has finished (committed or rolled back); the
-      // dates not started are recorded as failed 'Interrupted' so 2.4 lists them.
+      // Ctrl+C, or another job of the run failed: the chunk in flight has finished (committed or
+      // rolled back); the dates not started are recorded as failed so 2.4 lists them.
       const left = chunks.slice(k).flat();
-      await w.hold(() => exec(insertAttempts(w.project, key, left, {
-        status: 'failed', errors: errorJson('Interrupted', 'stopped by the operator (Ctrl+C) before this date ran; re-run to finish it'),
-      })));
+      const why = opts.signal.reason instanceof RunStopped
+        ? errorJson('Stopped', `not run: ${opts.signal.reason.message}; re-run to finish it`)
+        : errorJson('Interrupted', 'stopped by the operator (Ctrl+C) before this date ran; re-run to finish it');
+      await w.hold(() => exec(insertAttempts(w.project, key, left, { status: 'failed', errors: why })));
       record(left, { status: 'failed', reason: 'interrupted' });
       summary.interrupted = true;
       break;
@@ -295,11 +312,22 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     const failChunk = async (dates: string[], e: unknown) => {
       const msg = e instanceof Error ? e.message : String(e);
       const type = e instanceof WarehouseError ? e.code : 'ProcessorError';
-      await exec(markFailed(w.project, key, dates, errorJson(type, msg)));
+      const failed = markFailed(w.project, key, dates, errorJson(type, msg));
+      if (stopsTheRun(e)) {
+        // The warehouse itself failed: no date may stay 'running' once this process is gone, and the run
+        // stops here. Only rows still 'running' are closed, so a transaction that did commit keeps its 'success'.
+        await closePatiently(w, failed, opts.closeRetry);
+        summary.statements++;
+        record(dates, { status: 'failed', reason: msg });
+        throw e;
+      }
+      await exec(failed);
       record(dates, { status: 'failed', reason: msg });
     };
     await w.hold(async () => {
-      await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
+      try {
+        await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
+      } catch (e) { await failChunk(chunk, e); return; }
       crashPoint('before-transaction');
       if (job.load) {
         try { await runLoad(w, job, key, chunk, summary, record); } catch (e) { await failChunk(chunk, e); }
@@ -344,6 +372,19 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   return summary;
 }
 
+/** Runs an idempotent closing statement (running → failed) through a passing outage, pausing between tries. */
+async function closePatiently(w: Warehouse, s: Statement, retry = { attempts: 5, pauseMs: 1000 }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await w.execute(s.sql, s.params);
+      return;
+    } catch (e) {
+      if (attempt >= retry.attempts) throw e;
+      await new Promise((resolve) => setTimeout(resolve, retry.pauseMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 function chunkDates(dates: string[], size: number | undefined, chunks: number): string[][] {
   const n = size ?? Math.max(1, Math.ceil(dates.length / chunks));
   const out: string[][] = [];
@@ -355,19 +396,18 @@ async function runLoad(
   w: Warehouse, job: RunnableJob, key: HistoryKey, chunk: string[], summary: RunSummary,
   record: (dates: string[], o: Omit<DateOutcome, 'date'>) => void,
 ): Promise<void> {
-  const results = await job.load!(w, chunk);
+  const output = { table: job.output.name, dateColumn: job.output.dateColumn };
+  // Each date's rows and its 'success' commit together: a load that stops half-way leaves history matching the tables.
+  const results = await job.load!(w, chunk, (date) => [markSucceeded(w.project, key, [date], output)]);
   const ok = results.filter((r) => r.ok).map((r) => r.date);
-  if (ok.length) {
-    summary.statements++;
-    const s = markSucceeded(w.project, key, ok, { table: job.output.name, dateColumn: job.output.dateColumn });
-    await w.execute(s.sql, s.params);
-    record(ok, { status: 'success' });
-  }
+  summary.statements += ok.length;
+  if (ok.length) record(ok, { status: 'success' });
   for (const r of results.filter((x) => !x.ok)) {
     summary.statements++;
-    const s = markFailed(w.project, key, [r.date], errorJson('SourceUnavailable', r.reason ?? 'the source has no data for this date'));
+    const type = r.errorType ?? 'SourceUnavailable';
+    const s = markFailed(w.project, key, [r.date], errorJson(type, r.reason ?? 'the source has no data for this date'));
     await w.execute(s.sql, s.params);
-    record([r.date], { status: 'failed', reason: r.reason });
+    record([r.date], { status: 'failed', reason: r.reason, errorType: type });
   }
 }
 

@@ -46,7 +46,7 @@ const phase2: RegisteredJob[] = PHASE2_LOADS.map((l) => {
     columns: def.columns,
     dependencies: [],
     // The generator loads only when a re-load actually runs.
-    load: async (w, dates) => (await import('../seed/load.ts')).reloadPhase2Dates(w, l.table, dates),
+    load: async (w, dates, alsoCommit) => (await import('../seed/load.ts')).reloadPhase2Dates(w, l.table, dates, { alsoCommit }),
   };
 });
 

@@ -514,7 +514,7 @@ function reportFailure(e: unknown, out: Output, stderr: NodeJS.WritableStream, d
   if (e instanceof GateStop || e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
   if (e instanceof Interrupted) { out.warn(`interrupted at step ${e.stepId ?? at ?? '?'}${resume}`); return e.exitCode; }
   if (e instanceof WarehouseError) {
-    stderr.write(`error: ${e.message}\n`);
+    stderr.write(`error: ${e.message}${resume}\n`);
     return ['BUSY', 'CORRUPT', 'UNWRITABLE', 'NO_CREDENTIALS', 'PERMISSION', 'NOT_FOUND'].includes(e.code) ? EXIT.badInput : EXIT.failed;
   }
   stderr.write(`error: unexpected failure: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -83,7 +83,11 @@ export function reloadPlan(rows: MissingRow[]): string[] {
   ];
 }
 
-export interface ReloadOutcome { table_name: string; recovered: number; still_missing: number; still_missing_dates: string; reason: string }
+export interface ReloadOutcome {
+  table_name: string; recovered: number; still_missing: number; still_missing_dates: string; reason: string;
+  /** Dates whose load failed for another reason than the source having nothing (a warehouse error). */
+  load_failed_dates: string;
+}
 
 export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promise<ReloadOutcome[]> {
   const outcomes: ReloadOutcome[] = [];
@@ -98,6 +102,7 @@ export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promis
       still_missing: failed.length,
       still_missing_dates: failed.map((f) => f.date).join(', '),
       reason: [...new Set(failed.map((f) => f.reason ?? ''))].join('; '),
+      load_failed_dates: failed.filter((f) => f.errorType && f.errorType !== 'SourceUnavailable').map((f) => f.date).join(', '),
     });
   }
   return outcomes;
@@ -107,12 +112,22 @@ export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promis
 export function adviceFor(outcomes: ReloadOutcome[]): string[] {
   const stuck = outcomes.filter((o) => o.still_missing > 0);
   if (!stuck.length) return ['Every missing date was recovered. Re-checking coverage (1.1)…'];
+  // Only a source gap is "the source has nothing"; a load that failed says its own reason.
+  const failedLoads = stuck.filter((o) => o.load_failed_dates);
+  const sourceGaps = stuck.filter((o) => !o.load_failed_dates);
   return [
-    'Some dates stayed missing; the source has nothing for them. Options:',
-    ...stuck.map((o) => `  • ${o.table_name}: ${o.still_missing_dates} — ${o.reason}`),
-    '  1. Ask the data provider / re-scrape from an alternate source, then re-run the load for those dates.',
-    '  2. Or document them at the gate and proceed: Phase 3 records DependencyError for those dates (see 2.4),',
-    '     or fills them from the second source where it can (player_game_summary uses bdl_player_boxscores).',
+    ...(failedLoads.length ? [
+      'The re-load itself failed for some dates (the source was not the problem):',
+      ...failedLoads.map((o) => `  • ${o.table_name}: ${o.load_failed_dates} — ${o.reason}`),
+      '  Fix the cause above, then run this step again.',
+    ] : []),
+    ...(sourceGaps.length ? [
+      'Some dates stayed missing; the source has nothing for them. Options:',
+      ...sourceGaps.map((o) => `  • ${o.table_name}: ${o.still_missing_dates} — ${o.reason}`),
+      '  1. Ask the data provider / re-scrape from an alternate source, then re-run the load for those dates.',
+      '  2. Or document them at the gate and proceed: Phase 3 records DependencyError for those dates (see 2.4),',
+      '     or fills them from the second source where it can (player_game_summary uses bdl_player_boxscores).',
+    ] : []),
   ];
 }
 

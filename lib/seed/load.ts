@@ -12,7 +12,7 @@ import { AS_OF } from './seasons.ts';
 import type { DuckDBWarehouse } from '../warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../warehouse/open.ts';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, stopsTheRun, type Statement, type Warehouse } from '../warehouse/types.ts';
 
 /** Bump when the generator's output changes, so an old seed is recognisably old. */
 export const SEED_VERSION = 'phase2-v1';
@@ -45,6 +45,8 @@ export interface LoadResult {
   ok: boolean;
   rows: number;
   reason?: string;
+  /** Whose fault a failure is: 'SourceUnavailable' (the source has nothing), or the warehouse error's code. */
+  errorType?: string;
 }
 
 const path = (w: Warehouse, table: string) => `\`${w.project}.${table}\``;
@@ -181,7 +183,7 @@ export async function isSeeded(w: Warehouse): Promise<boolean> {
  * `table` is 'nba_raw.x', 'x' or the job name 'raw/x'.
  */
 export async function reloadPhase2Dates(
-  w: Warehouse, table: string, dates: string[], opts: { scale?: number } = {},
+  w: Warehouse, table: string, dates: string[], opts: { scale?: number; alsoCommit?: (date: string) => Statement[] } = {},
 ): Promise<LoadResult[]> {
   const { def, short } = phase2Def(table);
   const scale = checkScale(opts.scale ?? (await seedInfo(w))?.scale ?? 1);
@@ -190,14 +192,22 @@ export async function reloadPhase2Dates(
   for (const date of dates) {
     const gap = gapFor(short, date);
     if (gap && !gap.recoverable) {
-      out.push({ date, ok: false, rows: 0, reason: unrecoverableReason(short, league.gamesOn(date).length * scale) });
+      out.push({ date, ok: false, rows: 0, reason: unrecoverableReason(short, league.gamesOn(date).length * scale), errorType: 'SourceUnavailable' });
       continue;
     }
     const rows = league.rowsFor([date])[short];
-    await w.atomic([
-      { sql: `DELETE FROM ${path(w, def.name)} WHERE ${def.dateColumn} = @date`, params: { date: p.date(date) } },
-      ...insertStatements(w.project, def, rows),
-    ]);
+    try {
+      await w.atomic([
+        { sql: `DELETE FROM ${path(w, def.name)} WHERE ${def.dateColumn} = @date`, params: { date: p.date(date) } },
+        ...insertStatements(w.project, def, rows),
+        ...(opts.alsoCommit?.(date) ?? []),
+      ]);
+    } catch (e) {
+      // The warehouse is gone: stop, the caller records what is left. Otherwise this date failed, for this reason.
+      if (stopsTheRun(e) || !(e instanceof WarehouseError)) throw e;
+      out.push({ date, ok: false, rows: 0, reason: e.message, errorType: e.code });
+      continue;
+    }
     out.push({ date, ok: true, rows: rows.length });
   }
   return out;

@@ -70,6 +70,16 @@ export class WarehouseError extends Error {
 }
 
 /**
+ * Failures of the warehouse itself, not of a date's data (BigQuery unavailable
+ * after retries, a timeout, lost credentials…): every later statement would fail
+ * too, so a run stops — after recording its in-flight dates — instead of going on.
+ */
+const STOPS_THE_RUN: ReadonlySet<WarehouseErrorCode> = new Set(['TRANSIENT', 'TIMEOUT', 'NO_CREDENTIALS', 'PERMISSION', 'BUSY', 'CORRUPT', 'UNWRITABLE']);
+export function stopsTheRun(e: unknown): e is WarehouseError {
+  return e instanceof WarehouseError && STOPS_THE_RUN.has(e.code);
+}
+
+/**
  * Optional capability: what a query would scan, without running it (BigQuery's
  * dry run). Callers show it before an expensive step; a backend without it just
  * does not offer the number.

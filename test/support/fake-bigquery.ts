@@ -29,6 +29,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   body: any;
   authorization?: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /** The next `times` requests (of `op`, or any) answer with this error instead. */
@@ -40,10 +42,15 @@ export interface RequestFault {
   times?: number;
   /** jobs.insert only: create and run the job first, then answer with the error (the reply was lost). */
   afterCreate?: boolean;
+  /** Only requests about a job whose SQL matches (jobs.insert: the SQL sent). */
+  sql?: RegExp;
 }
 
 /** What happens to the next inserted job: fail without running, never finish, or finish but look RUNNING for a few polls. */
-export type JobFault = { fail: { reason: string; message?: string } } | { hang: true } | { runningPolls: number };
+export type JobFault = { fail: { reason: string; message?: string }; sql?: RegExp } | { hang: true } | { runningPolls: number };
+
+/** The next script job with a statement matching `statement` fails AT that statement, after the ones before it ran. */
+interface StatementFault { statement: RegExp; reason: string; message: string }
 
 interface RestParam {
   name?: string;
@@ -60,6 +67,8 @@ interface FakeJob {
   result?: { fields: RestField[]; rows: DuckDBValue[][] };
   /** jobs.get answers RUNNING this many more times, though the job has finished. */
   runningPolls: number;
+  /** jobs.get answers RUNNING until then (the latency setting). */
+  readyAt?: number;
 }
 
 class RestError extends Error {
@@ -82,6 +91,9 @@ export class FakeBigQuery {
   endpoint = '';
   private readonly requestFaults: RequestFault[] = [];
   private readonly jobFaults: JobFault[] = [];
+  private readonly statementFaults: StatementFault[] = [];
+  /** Every job looks RUNNING for this long after it ran (BigQuery's typical per-job latency); dry runs answer at once. */
+  latencyMs = 0;
   /** Jobs run one at a time on the one DuckDB connection, as the DuckDB backend does. */
   private queue: Promise<unknown> = Promise.resolve();
   private server!: http.Server;
@@ -104,9 +116,13 @@ export class FakeBigQuery {
   }
 
   failRequests(fault: RequestFault): void { this.requestFaults.push({ times: 1, ...fault }); }
-  failNextJob(reason: string, message = `fake ${reason}`): void { this.jobFaults.push({ fail: { reason, message } }); }
+  /** The next job (whose SQL matches `sql`, if given) fails without running. */
+  failNextJob(reason: string, message = `fake ${reason}`, sql?: RegExp): void { this.jobFaults.push({ fail: { reason, message }, sql }); }
   hangNextJob(): void { this.jobFaults.push({ hang: true }); }
   slowNextJob(runningPolls: number): void { this.jobFaults.push({ runningPolls }); }
+  failAtStatement(statement: RegExp, message = 'fake failure injected mid-script', reason = 'invalidQuery'): void {
+    this.statementFaults.push({ statement, reason, message });
+  }
 
   requestsFor(op: Op): RecordedRequest[] { return this.requests.filter((r) => r.op === op); }
 
@@ -115,6 +131,8 @@ export class FakeBigQuery {
     this.requests.length = 0;
     this.requestFaults.length = 0;
     this.jobFaults.length = 0;
+    this.statementFaults.length = 0;
+    this.latencyMs = 0;
   }
 
   /** Closes every open connection, so the client's next request opens a new one. */
@@ -144,13 +162,13 @@ export class FakeBigQuery {
     const body = text ? JSON.parse(text) : undefined;
     const [op, jobId] = route(req.method ?? 'GET', path);
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ op, method: req.method ?? 'GET', path, query, body, authorization: req.headers.authorization });
+    this.requests.push({ op, method: req.method ?? 'GET', path, query, body, authorization: req.headers.authorization, at: Date.now() });
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
       res.end(JSON.stringify(body));
     };
     try {
-      const fault = this.takeFault(op);
+      const fault = this.takeFault(op, op === 'jobs.insert' ? String(body?.configuration?.query?.query ?? '') : this.jobs.get(jobId ?? '')?.resource.configuration?.query?.query);
       if (fault && !fault.afterCreate) throw new RestError(fault.status, fault.reason, fault.message ?? `fake ${fault.reason}`);
       const answer = await this.dispatch(op, jobId, query, body ?? {});
       if (fault) throw new RestError(fault.status, fault.reason, fault.message ?? `fake ${fault.reason}`);
@@ -161,8 +179,8 @@ export class FakeBigQuery {
     }
   }
 
-  private takeFault(op: Op): RequestFault | undefined {
-    const k = this.requestFaults.findIndex((f) => f.op === undefined || f.op === op);
+  private takeFault(op: Op, sql: string | undefined): RequestFault | undefined {
+    const k = this.requestFaults.findIndex((f) => (f.op === undefined || f.op === op) && (!f.sql || f.sql.test(sql ?? '')));
     if (k < 0) return undefined;
     const fault = this.requestFaults[k];
     fault.times = (fault.times ?? 1) - 1;
@@ -205,17 +223,21 @@ export class FakeBigQuery {
       runningPolls: 0,
     };
     this.jobs.set(ref.jobId, job);
-    const fault = this.jobFaults.shift();
+    const at = this.jobFaults.findIndex((f) => !('fail' in f) || !f.sql || f.sql.test(sql));
+    const fault = at >= 0 ? this.jobFaults.splice(at, 1)[0] : undefined;
     if (fault && 'fail' in fault) finish(job, { reason: fault.fail.reason, message: fault.fail.message ?? fault.fail.reason });
     if (fault && 'hang' in fault) return job.resource; // stays RUNNING until cancelled
     if (!fault || 'runningPolls' in fault) await this.serially(() => this.run(job, sql, config.query));
     if (fault && 'runningPolls' in fault) job.runningPolls = fault.runningPolls;
+    // Held RUNNING for the latency setting after it ran, as a BigQuery job takes a while whatever its size.
+    if (this.latencyMs > 0) job.readyAt = Date.now() + this.latencyMs;
     return this.view(job);
   }
 
   /** The job as a client sees it: RUNNING while it is made to look slow. */
   private view(job: FakeJob): unknown {
-    return job.runningPolls > 0 ? { ...job.resource, status: { state: 'RUNNING' } } : job.resource;
+    const early = Date.now() < (job.readyAt ?? 0);
+    return job.runningPolls > 0 || early ? { ...job.resource, status: { state: 'RUNNING' } } : job.resource;
   }
 
   private poll(job: FakeJob): unknown {
@@ -247,8 +269,11 @@ export class FakeBigQuery {
     const statements = splitStatements(sql);
     let inTransaction = false;
     let affected: number | undefined;
+    const k = statements.length > 1 ? this.statementFaults.findIndex((f) => statements.some((x) => f.statement.test(x))) : -1;
+    const injected = k >= 0 ? this.statementFaults.splice(k, 1)[0] : undefined;
     try {
       for (const stmt of statements) {
+        if (injected?.statement.test(stmt)) throw new RestError(STATUS_OF_REASON[injected.reason] ?? 400, injected.reason, injected.message);
         const keyword = /^\s*(\w+)/.exec(stmt)?.[1]?.toUpperCase() ?? '';
         const { values, types } = bind(stmt, q?.queryParameters ?? []);
         const reader = await this.conn.runAndReadAll(translate(stmt), values, types);
@@ -279,7 +304,7 @@ export class FakeBigQuery {
 
   private results(job: FakeJob, query: Record<string, string>): unknown {
     const base = { kind: 'bigquery#getQueryResultsResponse', jobReference: job.resource.jobReference };
-    if (job.resource.status.state !== 'DONE') return { ...base, jobComplete: false };
+    if (job.resource.status.state !== 'DONE' || Date.now() < (job.readyAt ?? 0)) return { ...base, jobComplete: false };
     const failure: ErrorResult | undefined = job.resource.status.errorResult;
     if (failure) throw new RestError(STATUS_OF_REASON[failure.reason] ?? 400, failure.reason, failure.message);
     if (!job.result) return { ...base, jobComplete: true, totalRows: '0', numDmlAffectedRows: job.resource.statistics.query?.numDmlAffectedRows };
