@@ -84,6 +84,22 @@ function zoneTotals(shots: Shot[]): Record<Zone, { att: number; made: number }> 
 
 const pbpGames = new Set(fx.shots.map((s) => s.game_id));
 
+/** A team's final games this season before the date, newest first, from the schedule. */
+function teamSchedule(team: string, date: string) {
+  return newestFirst(fx.games.filter((g) => (g.home === team || g.away === team) && g.season_year === season(date) && g.game_date < date));
+}
+
+/**
+ * completeness_pct as the data contract means it: of the team's last `window`
+ * scheduled games before the date, the share for which the data exists (for a
+ * player: his Phase 3 row; the fixture records no inactive or DNP rows).
+ */
+function expectedPlayerCompleteness(player: string, date: string): number {
+  const team = roster(date).get(player)!;
+  const games = teamSchedule(team, date).slice(0, 10);
+  return pct(games.filter((g) => fx.playerGames.some((pg) => pg.player_lookup === player && pg.game_id === g.game_id)).length, 10);
+}
+
 function expectedTeamDefense(team: string, date: string) {
   const window = teamHistory(team, date).slice(0, 15);
   const withShots = window.filter((g) => pbpGames.has(g.game_id));
@@ -108,7 +124,7 @@ function expectedTeamDefense(team: string, date: string) {
     oppFgPct: ratio(sum(window.map((g) => g.opp_fg_made)), sum(window.map((g) => g.opp_fg_attempted))),
     gamesWithShots: withShots.length,
     zones: Object.fromEntries(ZONES.map((z) => [z, zone(z)])) as Record<Zone, ReturnType<typeof zone>>,
-    completeness: pct(window.length, 15),
+    completeness: pct(teamSchedule(team, date).slice(0, 15).filter((g) => fx.teamGames.some((t) => t.team_abbr === team && t.game_id === g.game_id)).length, 15),
   };
 }
 
@@ -130,7 +146,7 @@ function expectedShotZones(player: string, date: string) {
     pointsLast5: avg(window.slice(0, 5).map((g) => g.points)),
     pointsLast10: avg(window.map((g) => g.points)),
     minutesLast10: avg(window.map((g) => g.minutes)),
-    completeness: pct(window.length, 10),
+    completeness: expectedPlayerCompleteness(player, date),
   };
 }
 
@@ -185,7 +201,7 @@ function expectedDailyCache(player: string, date: string) {
     rebounds10: last(10, 'rebounds'), assists10: last(10, 'assists'),
     minutes5: last(5, 'minutes'), minutes10: last(10, 'minutes'),
     trend: last(5, 'minutes')! - avg(h.map((g) => g.minutes))!,
-    completeness: pct(Math.min(10, h.length), 10),
+    completeness: expectedPlayerCompleteness(player, date),
     lastGame: h[0].game_date,
   };
 }
@@ -474,6 +490,70 @@ describe('Phase 4 on the fixture league', () => {
     expect(pcf().filter((r) => r.game_date === DATES[0])).toEqual([]);
     // The previous season's BOS–NYK game never counts: BOS's first record has no history.
     expect(tdz().find((r) => r.analysis_date === DATES[0] && r.team_abbr === 'BOS')?.games_in_sample).toBe(0);
+  });
+});
+
+describe('completeness_pct measures data: the share of the team\'s last games with the player\'s data', () => {
+  it('by hand on one date: 100 for an everyday player, 50 for one of every other game; a recorded DNP counts; a Phase 3 gap lowers it', async () => {
+    const { w, close: done } = await openFixtureWarehouse(fx);
+    try {
+      const bos = fx.games.filter((g) => g.season_year === 2023 && (g.home === 'BOS' || g.away === 'BOS'))
+        .sort((a, b) => a.game_date.localeCompare(b.game_date));
+      // The date of BOS's game number 12 (0-based): its window is BOS games 2..11, ten games.
+      const date = bos[12].game_date;
+      const completenessOn = async () => {
+        await runPhase4(w, [date]);
+        const rows = (await readTable(w, PLAYER_SHOT_ZONE_ANALYSIS)).filter((r) => r.analysis_date === date);
+        const pdcRows = (await readTable(w, PLAYER_DAILY_CACHE)).filter((r) => r.cache_date === date);
+        const of = (rs: Row[], pl: string) => rs.find((r) => r.player_lookup === pl)?.completeness_pct;
+        // The three player jobs measure the same window the same way.
+        expect(of(pdcRows, 'bos4')).toBe(of(rows, 'bos4'));
+        return { bos1: of(rows, 'bos1'), bos4: of(rows, 'bos4') };
+      };
+      // bos1 plays every game: 10 of 10. bos4 plays BOS games 0, 2, 4, …: in games 2..11 that is 2, 4, 6, 8, 10: 5 of 10.
+      expect(await completenessOn()).toEqual({ bos1: 100, bos4: 50 });
+
+      // The gamebook records bos4 as DNP in game 3, which he sat out: that game's data exists, 6 of 10.
+      await w.execute(`INSERT INTO \`${PROJECT}.nba_raw.nbac_gamebook_player_stats\` (game_id, game_date, player_lookup, team_abbr, player_status, status_reason)
+        VALUES (@g, @d, 'bos4', 'BOS', 'dnp', 'Coach''s Decision')`, { g: bos[3].game_id, d: p.date(bos[3].game_date) });
+      expect(await completenessOn()).toEqual({ bos1: 100, bos4: 60 });
+
+      // Phase 3 loses the date of game 4 (which both played): 9 of 10 for bos1, 5 of 10 for bos4.
+      await w.execute(`DELETE FROM \`${PROJECT}.nba_analytics.player_game_summary\` WHERE game_date = @d`, { d: p.date(bos[4].game_date) });
+      expect(await completenessOn()).toEqual({ bos1: 90, bos4: 50 });
+    } finally {
+      await done();
+    }
+  });
+
+  it('a Phase 3 gap lowers exactly the records whose window holds it (where the player had data), and only after it', async () => {
+    const { w, close: done } = await openFixtureWarehouse(fx);
+    try {
+      await runPhase4(w, DATES);
+      const before = await readTable(w, PLAYER_SHOT_ZONE_ANALYSIS);
+      const gap = DATES[10];
+      await w.execute(`DELETE FROM \`${PROJECT}.nba_analytics.player_game_summary\` WHERE game_date = @d`, { d: p.date(gap) });
+      await w.execute(`DELETE FROM \`${PROJECT}.nba_analytics.team_defense_game_summary\` WHERE game_date = @d`, { d: p.date(gap) });
+      await runPhase4(w, DATES.filter((d) => d !== gap));
+      const afterGap = await readTable(w, PLAYER_SHOT_ZONE_ANALYSIS);
+      const key = (r: Row) => `${r.analysis_date}|${r.player_lookup}`;
+      const old = new Map(before.map((r) => [key(r), r.completeness_pct as number]));
+      const gapTeams = new Set(fx.games.filter((g) => g.game_date === gap).flatMap((g) => [g.home, g.away]));
+      for (const r of afterGap.filter((x) => x.analysis_date !== gap)) {
+        const team = r.team_abbr as string;
+        // The gap is in the window when it is one of the team's last 10 games before the record's date;
+        // it lowers the record when the player had data there (nyk4, gone after 5 games, had none).
+        const inWindow = gapTeams.has(team) && teamSchedule(team, r.analysis_date as string).slice(0, 10).some((g) => g.game_date === gap)
+          && fx.playerGames.some((pg) => pg.player_lookup === r.player_lookup && pg.game_date === gap);
+        const was = old.get(key(r));
+        if (was === undefined) continue; // the roster itself moved with the gap
+        if (inWindow) expect(r.completeness_pct, key(r)).toBeLessThan(was);
+        else expect(r.completeness_pct, key(r)).toBe(was);
+      }
+      expect(afterGap.filter((r) => (r.analysis_date as string) > gap && (r.completeness_pct as number) < (old.get(key(r)) ?? 0)).length).toBeGreaterThan(10);
+    } finally {
+      await done();
+    }
   });
 });
 

@@ -24,7 +24,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_COMPOSITE_FACTORS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
   teamRecentGamesCtes, unnestDaysBefore,
 } from './sql.ts';
 
@@ -56,6 +56,7 @@ WITH
 ${teamDatesCte(project)},
 ${rosterCtes(project, ['points', 'usage_rate'])},
 ${recentGamesCte(PLAYER_WINDOW_GAMES)},
+${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
 player_form AS (
   SELECT pg.as_of_date, pg.player_lookup,
     COUNT(*) AS games_in_sample,
@@ -87,7 +88,7 @@ team_pace AS (
 ),
 inputs AS (
   SELECT r.as_of_date, r.game_id, r.season_year, r.player_lookup, r.team_abbr, r.opponent_abbr, r.is_home,
-    f.games_in_sample, r.points_avg_season AS baseline, f.usage_rate_last_5, r.usage_rate_avg_season AS usage_rate_season,
+    f.games_in_sample, COALESCE(pc.games_present, 0) AS games_present, r.points_avg_season AS baseline, f.usage_rate_last_5, r.usage_rate_avg_season AS usage_rate_season,
     COALESCE(rd.games_last_7_days, 0) AS games_last_7_days,
     COALESCE(rd.minutes_last_3_days, 0) AS minutes_last_3_days,
     COALESCE(rd.minutes_last_7_days, 0) AS minutes_last_7_days,
@@ -97,6 +98,7 @@ inputs AS (
     ${matchupParts}
   FROM roster AS r
   JOIN player_form AS f ON f.as_of_date = r.as_of_date AND f.player_lookup = r.player_lookup
+  LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup
   LEFT JOIN player_recent_days AS rd ON rd.as_of_date = r.as_of_date AND rd.player_lookup = r.player_lookup
   LEFT JOIN team_pace AS tp ON tp.as_of_date = r.as_of_date AND tp.team_abbr = r.team_abbr
   LEFT JOIN team_pace AS op ON op.as_of_date = r.as_of_date AND op.team_abbr = r.opponent_abbr
@@ -153,7 +155,7 @@ SELECT
     composite_adjustment: 'a.fatigue_adjustment + a.matchup_adjustment + a.pace_adjustment + a.usage_adjustment',
     projected_points: 'a.baseline + a.fatigue_adjustment + a.matchup_adjustment + a.pace_adjustment + a.usage_adjustment',
     games_in_sample: 'a.games_in_sample',
-    completeness_pct: completeness('a.games_in_sample', PLAYER_WINDOW_GAMES),
+    completeness_pct: completeness('a.games_present', PLAYER_WINDOW_GAMES),
   })}
 FROM adjustments AS a`;
 }
@@ -170,6 +172,8 @@ export const playerCompositeFactors: ProcessorDef = {
     { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
     { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: SEASON_LOOKBACK_DAYS, required: true },
     { table: 'nba_analytics.team_offense_game_summary', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: true },
+    // Inactive and DNP players are recorded here: a game he sat out still counts as data (completeness_pct).
+    { table: 'nba_raw.nbac_gamebook_player_stats', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: false },
   ],
   description: 'Per player game: fatigue, zone matchup, pace and usage factors, and the composite points adjustment',
   insertSql,

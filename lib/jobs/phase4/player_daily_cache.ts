@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_DAILY_CACHE } from './tables.ts';
 import {
   PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, stddevSampInt, teamDatesCte,
+  PLAYER_WINDOW_DAYS, completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, stddevSampInt, teamDatesCte,
 } from './sql.ts';
 
 const last = (n: number, expr: string) => `CASE WHEN pg.games_ago <= ${n} THEN ${expr} END`;
@@ -21,6 +21,7 @@ WITH
 ${teamDatesCte(project)},
 ${rosterCtes(project, ['points', 'rebounds', 'assists', 'minutes'])},
 ${recentGamesCte(PLAYER_WINDOW_GAMES)},
+${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
 player_recent AS (
   SELECT pg.as_of_date, pg.player_lookup,
     AVG(${last(SHORT_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_5,
@@ -57,10 +58,11 @@ SELECT
     minutes_avg_last_10: 's.minutes_avg_last_10',
     minutes_trend: 's.minutes_avg_last_5 - r.minutes_avg_season',
     games_in_sample: 's.games_in_sample',
-    completeness_pct: completeness('s.games_in_sample', PLAYER_WINDOW_GAMES),
+    completeness_pct: completeness('COALESCE(pc.games_present, 0)', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN player_recent AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup`;
+JOIN player_recent AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup
+LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup`;
 }
 
 export const playerDailyCache: ProcessorDef = {
@@ -77,6 +79,8 @@ export const playerDailyCache: ProcessorDef = {
     { table: 'nba_precompute.player_composite_factors', dateColumn: 'game_date', lookbackDays: 0, required: true },
     { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
     { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: SEASON_LOOKBACK_DAYS, required: true },
+    // Inactive and DNP players are recorded here: a game he sat out still counts as data (completeness_pct).
+    { table: 'nba_raw.nbac_gamebook_player_stats', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: false },
   ],
   description: "Each player's season and last-5/10 averages as of the morning of a game day",
   insertSql,

@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_SHOT_ZONE_ANALYSIS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, orderedAvg, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -60,6 +60,7 @@ WITH
 ${teamDatesCte(project)},
 ${rosterCtes(project)},
 ${recentGamesCte(PLAYER_WINDOW_GAMES)},
+${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
 -- Play-by-play of the games read: which games have it, and each player's shots there.
 pbp_games AS (
   SELECT DISTINCT game_id FROM ${shots}
@@ -101,10 +102,11 @@ SELECT
     points_avg_last_5: 'w.points_avg_last_5',
     points_avg_last_10: 'w.points_avg_last_10',
     minutes_avg_last_10: 'w.minutes_avg_last_10',
-    completeness_pct: completeness('w.games_in_sample', PLAYER_WINDOW_GAMES),
+    completeness_pct: completeness('COALESCE(pc.games_present, 0)', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN shot_window AS w ON w.as_of_date = r.as_of_date AND w.player_lookup = r.player_lookup`;
+JOIN shot_window AS w ON w.as_of_date = r.as_of_date AND w.player_lookup = r.player_lookup
+LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup`;
 }
 
 export const playerShotZoneAnalysis: ProcessorDef = {
@@ -117,6 +119,8 @@ export const playerShotZoneAnalysis: ProcessorDef = {
     { table: 'nba_precompute.team_defense_zone_analysis', dateColumn: 'analysis_date', lookbackDays: 0, required: true },
     { table: 'nba_raw.nbac_schedule', dateColumn: 'game_date', lookbackDays: 0, required: true },
     { table: 'nba_analytics.player_game_summary', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: true },
+    // Inactive and DNP players are recorded here: a game he sat out still counts as data (completeness_pct).
+    { table: 'nba_raw.nbac_gamebook_player_stats', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: false },
     // Most historical games have no play-by-play: the zone columns are then NULL.
     { table: 'nba_raw.nbac_play_by_play_shots', dateColumn: 'game_date', lookbackDays: PLAYER_WINDOW_DAYS, required: false },
   ],

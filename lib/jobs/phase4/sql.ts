@@ -45,6 +45,78 @@ export function completeness(gamesExpr: string, windowGames: number): string {
 }
 
 /**
+ * After `team_dates`, the lookback windows completeness_pct measures, from the
+ * schedule (known before the games, so not leakage), not from what Phase 3 holds:
+ *  - `schedule_team_log`: each team's final games in the seasons of the
+ *    requested dates, before the last of them, numbered oldest first;
+ *  - `team_window`: for each team playing on a requested date, its last n final
+ *    games before that date (as_of_date, team_abbr, game_id); fewer early in a
+ *    season, when the window cannot be full yet.
+ * A date Phase 3 lacks is still in the window, so it lowers completeness instead
+ * of being skipped over.
+ */
+export function teamWindowCtes(project: string, n: number): string {
+  const schedule = tableRef(project, 'nba_raw.nbac_schedule');
+  const ordered = 'PARTITION BY team_abbr, season_year ORDER BY game_date, game_id';
+  const side = (team: string) => `SELECT s.${team} AS team_abbr, s.season_year, s.game_date, s.game_id
+    FROM ${schedule} AS s
+    WHERE s.game_status = 3 AND ${historyScope('s')}`;
+  return `schedule_team_log AS (
+  SELECT team_abbr, season_year, game_date, game_id,
+    ROW_NUMBER() OVER (${ordered}) AS team_game_index,
+    LEAD(game_date) OVER (${ordered}) AS next_game_date
+  FROM (
+    ${side('home_team_abbr')}
+    UNION ALL
+    ${side('away_team_abbr')}
+  ) AS team_games
+),
+team_window AS (
+  SELECT td.game_date AS as_of_date, td.team_abbr, w.game_id
+  FROM team_dates AS td
+  JOIN schedule_team_log AS latest
+    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
+    AND latest.game_date < td.game_date
+    AND COALESCE(latest.next_game_date, DATE '9999-12-31') >= td.game_date
+  CROSS JOIN ${unnestBack('latest.team_game_index', range(n), 'window_index')}
+  JOIN schedule_team_log AS w
+    ON w.team_abbr = latest.team_abbr AND w.season_year = latest.season_year AND w.team_game_index = window_index
+)`;
+}
+
+/**
+ * After rosterCtes, `player_coverage` (as_of_date, player_lookup, games_present):
+ * of his team's last n final games before the date (teamWindowCtes), those for
+ * which his data exists: his Phase 3 row, or, in a game Phase 3 holds, the
+ * gamebook recording him inactive or DNP (not playing is data too).
+ * completeness_pct = games_present / n.
+ */
+export function playerCoverageCtes(project: string, n: number): string {
+  const gamebook = tableRef(project, 'nba_raw.nbac_gamebook_player_stats');
+  return `${teamWindowCtes(project, n)},
+phase3_games AS (
+  SELECT DISTINCT game_id FROM player_log
+),
+player_present AS (
+  SELECT player_lookup, game_id FROM player_log
+  UNION ALL
+  SELECT g.player_lookup, g.game_id
+  FROM ${gamebook} AS g
+  WHERE g.player_status IN ('inactive', 'dnp')
+    AND g.game_date < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND g.game_date >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)
+    AND g.game_id IN (SELECT game_id FROM phase3_games)
+),
+player_coverage AS (
+  SELECT r.as_of_date, r.player_lookup, COUNT(DISTINCT pp.game_id) AS games_present
+  FROM roster AS r
+  JOIN team_window AS tw ON tw.as_of_date = r.as_of_date AND tw.team_abbr = r.team_abbr
+  LEFT JOIN player_present AS pp ON pp.player_lookup = r.player_lookup AND pp.game_id = tw.game_id
+  GROUP BY r.as_of_date, r.player_lookup
+)`;
+}
+
+/**
  * `team_dates`: one row per team playing on each requested date, from the
  * schedule (known before tip-off, so not leakage). A team listed twice on a date
  * (a postponed game re-listed) keeps its most advanced game.

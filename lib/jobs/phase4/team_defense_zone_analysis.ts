@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { TEAM_DEFENSE_ZONE_ANALYSIS } from './tables.ts';
 import {
   SEASON_LOOKBACK_DAYS, TEAM_WINDOW_DAYS, TEAM_WINDOW_GAMES,
-  completeness, historyScope, insertHeader, orderedAvg, selectList, tableRef, teamDatesCte, teamRecentGamesCtes,
+  completeness, historyScope, insertHeader, orderedAvg, selectList, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -65,6 +65,14 @@ game_zone_shots AS (
 ),
 -- Each playing team's last 15 games this season before the date (defense_games).
 ${teamRecentGamesCtes('defense', defense, defenseColumns, TEAM_WINDOW_GAMES)},
+-- completeness_pct: of the team's last 15 final games (schedule), those its Phase 3 defence row exists for.
+${teamWindowCtes(project, TEAM_WINDOW_GAMES)},
+defense_coverage AS (
+  SELECT tw.as_of_date, tw.team_abbr, COUNT(d.game_id) AS games_present
+  FROM team_window AS tw
+  LEFT JOIN defense_log AS d ON d.team_abbr = tw.team_abbr AND d.game_id = tw.game_id
+  GROUP BY tw.as_of_date, tw.team_abbr
+),
 defense_window AS (
   SELECT g.as_of_date AS analysis_date, g.team_abbr,
     COUNT(*) AS games_in_sample,
@@ -115,11 +123,12 @@ SELECT
     opp_fg3_pct_allowed_last_15: 'w.opp_fg3_pct',
     games_with_shot_data: 'COALESCE(w.games_with_shot_data, 0)',
     ...zoneColumns(),
-    completeness_pct: completeness('COALESCE(w.games_in_sample, 0)', TEAM_WINDOW_GAMES),
+    completeness_pct: completeness('COALESCE(dc.games_present, 0)', TEAM_WINDOW_GAMES),
   })}
 FROM team_dates AS td
 LEFT JOIN defense_window AS w ON w.analysis_date = td.game_date AND w.team_abbr = td.team_abbr
-LEFT JOIN league_zones AS l ON l.analysis_date = td.game_date`;
+LEFT JOIN league_zones AS l ON l.analysis_date = td.game_date
+LEFT JOIN defense_coverage AS dc ON dc.as_of_date = td.game_date AND dc.team_abbr = td.team_abbr`;
 }
 
 export const teamDefenseZoneAnalysis: ProcessorDef = {
