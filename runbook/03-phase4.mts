@@ -16,9 +16,9 @@ import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
-import { compareWithExpected, failureEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
+import { compareWithExpected, failureEvidence, qualityEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
-import { qualityGate, type WeekQuality } from '../lib/gates/quality.ts';
+import { qualityGate, type QualityEvidence, type WeekQuality } from '../lib/gates/quality.ts';
 import { jobFailedGate } from '../lib/gates/job-failed.ts';
 import { phaseFailures } from '../lib/queries/phase3.ts';
 import { phase4Validation, qualityBuckets, qualityByWeek } from '../lib/queries/phase4.ts';
@@ -90,8 +90,12 @@ const quality = sqlStep({ id: '3.3', title: 'Check Quality Scores', query: quali
  */
 const weekly = sqlStep({ id: '3.3.1', title: 'Quality by Week', query: qualityByWeek, timeoutMs: 30_000, explain: weekBars });
 
-/** Decide on quality: continue when the weeks after week 3 are 80%+ Good. */
-const qualityDecision = gateStep<WeekQuality[]>({ id: '3.3.2', title: 'Quality Decision', ...qualityGate() });
+/**
+ * Decide on quality: continue when the weeks after week 3 are 80%+ Good. Below
+ * that, the Phase 3 dates missing from the low records' windows are named; with
+ * no records at all it stops and names the phase that is missing.
+ */
+const qualityDecision = gateStep<QualityEvidence>({ id: '3.3.2', title: 'Quality Decision', ...qualityGate() });
 
 /** Failed Phase 4 dates (latest attempt), with a preview of the error. */
 const failures = sqlStep({ id: '3.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
@@ -140,7 +144,7 @@ export const runbook: RunbookDef = {
     await nb.check(calendar, undefined);
     await nb.sql(quality);
     const weeks = await nb.sql(weekly);
-    if (weeks) await nb.gate(qualityDecision, weeks.rows as unknown as WeekQuality[]);
+    if (weeks) await nb.gate(qualityDecision, await qualityEvidence(nb.ctx, weeks.rows as unknown as WeekQuality[]));
     for (;;) {
       const failed = await nb.sql(failures);
       if (!failed?.rows.length) return;

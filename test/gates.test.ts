@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, phase2Gate, type CoverageRow, type MissingLoad } from '../lib/gates/phase2-ready.ts';
-import { qualityGate, type WeekQuality } from '../lib/gates/quality.ts';
+import { qualityGate, type Phase3Gap, type QualityEvidence, type WeekQuality } from '../lib/gates/quality.ts';
 import { MAX_TRANSIENT_ATTEMPTS, failureGate, remedyOf, type FailureCase, type FailureEvidence, type FailureState } from '../lib/gates/failures.ts';
 import { confirmRunGate } from '../lib/gates/confirm-run.ts';
 import { jobFailedGate } from '../lib/gates/job-failed.ts';
@@ -73,19 +73,39 @@ describe('1.2 gate: the original decision table, with the run history deciding t
   });
 });
 
-describe('3.3 quality gate', () => {
+describe('3.3.2 quality gate', () => {
   const wk = (week: number, good_pct: number, records = 100): WeekQuality => ({ week, week_start: '', records, good: Math.round(good_pct * records / 100), good_pct });
   const gate = qualityGate();
-  it('does not judge the first three weeks', () => {
-    expect(gate.decide([wk(1, 0), wk(2, 10), wk(3, 40), wk(4, 85), wk(5, 95)]).recommendation).toBe('continue');
+  const ev = (weeks: WeekQuality[], gaps: Phase3Gap[] = [], gameDates = 152): QualityEvidence => ({ weeks, gameDates, gaps, phase3Command: './runbook/02-phase3.mts --season 2021-22' });
+  const gap = (missing_date: string, low_records: number, in_range = true): Phase3Gap => ({ missing_date, low_records, in_range });
+  it.each([
+    ['the first three weeks are not judged', ev([wk(1, 0), wk(2, 10), wk(3, 40), wk(4, 85), wk(5, 95)]), 'continue'],
+    ['after week 3 exactly at 80%', ev([wk(4, 80), wk(5, 80)]), 'continue'],
+    ['after week 3 just under 80%', ev([wk(4, 79.9, 1000)]), 'stop'],
+    ['weeks are weighed by their records', ev([wk(4, 50, 10), wk(5, 90, 90)]), 'continue'],
+    ['early weeks only, with records', ev([wk(2, 10), wk(3, 40)]), 'continue'],
+    ['no records at all, Phase 3 missing: never go on', ev([], Array.from({ length: 152 }, (_, i) => gap(`2021-11-${String((i % 28) + 1).padStart(2, '0')}`, 0))), 'stop'],
+    ['no records at all, Phase 3 complete', ev([]), 'stop'],
+    ['weeks listed but every one empty', ev([wk(4, 0, 0)]), 'stop'],
+  ] as [string, QualityEvidence, string][])('%s', (_name, e, expected) => {
+    expect(gate.decide(e).recommendation).toBe(expected);
   });
-  it('stops when the weeks after week 3 are below 80% Good', () => {
-    const d = gate.decide([wk(1, 0), wk(4, 60), wk(5, 70)]);
+
+  it('stops below 80% and names the Phase 3 dates missing from the low records\' windows', () => {
+    const d = gate.decide(ev([wk(1, 0), wk(4, 60), wk(5, 70)], [gap('2021-11-17', 130), gap('2021-12-01', 0)]));
     expect(d.recommendation).toBe('stop');
-    expect(d.reason).toContain('65% Good');
+    // (60 + 70) / 200 = 65%.
+    expect(d.reason).toBe("only 65% Good after week 3 (< 80%); low weeks: 4 (60%), 5 (70%); Phase 3 dates missing from the low records' windows: 2021-11-17 (130 low records)");
   });
-  it('weighs weeks by their records', () => {
-    expect(gate.decide([wk(4, 50, 10), wk(5, 90, 90)]).recommendation).toBe('continue');
+
+  it('says so when no Phase 3 date explains the low records, instead of guessing', () => {
+    expect(gate.decide(ev([wk(4, 60)])).reason).toMatch(/no Phase 3 date is missing from the low records' windows/);
+  });
+
+  it('over zero records names Phase 3 as what is missing, with the command', () => {
+    const missing = Array.from({ length: 152 }, (_, i) => gap(`d${i}`, 0));
+    expect(gate.decide(ev([], missing)).reason).toBe('no Phase 4 records to judge: Phase 3 (player_game_summary) lacks 152 of the 152 game dates in the range (all of them): run Phase 3 first (./runbook/02-phase3.mts --season 2021-22)');
+    expect(gate.decide(ev([])).reason).toMatch(/Phase 3 holds every game date: run Phase 4 \(3\.1\) first/);
   });
 });
 

@@ -12,6 +12,10 @@ import { table } from '../queries/tables.ts';
 import { JOBS, type RegisteredJob } from '../jobs/registry.ts';
 import { errorType, remedyOf, type FailureEvidence, type FailureState } from '../gates/failures.ts';
 import { datesWithout, runBackfill, type RunSummary } from './runner.ts';
+import { QUALITY_POLICY, type QualityEvidence, type WeekQuality } from '../gates/quality.ts';
+import { finalGameDates } from '../queries/phase2.ts';
+import { phase3GapsInLowWindows } from '../queries/phase4.ts';
+import { PLAYER_WINDOW_GAMES } from '../jobs/phase4/sql.ts';
 
 export interface FailureRow { data_date: string; processor_name: string; error_preview: string | null; missing_dependencies: string[] | null }
 
@@ -91,7 +95,7 @@ const RUN_HISTORY = (ctx: RunContext) => table(ctx.project, 'nba_reference.proce
  * queries, whatever the number of dates.
  */
 export async function failureEvidence(ctx: RunContext, failures: FailureRow[], next: string): Promise<FailureEvidence> {
-  const phase3Command = ctx.season ? `./runbook/02-phase3.mts --season ${ctx.season.id}` : `./runbook/02-phase3.mts --start-date ${ctx.range.start} --end-date ${ctx.range.end}`;
+  const phase3Command = phase3CommandFor(ctx);
   const evidence: FailureEvidence = { failures: [], next: `continue with ${next}`, phase3Command };
   if (!failures.length) return evidence;
   const dates = [...new Set(failures.map((f) => f.data_date))];
@@ -210,4 +214,20 @@ export async function rerunFailed(ctx: RunContext, failures: FailureRow[]): Prom
     out.push(s);
   }
   return out;
+}
+
+/** 3.3.2's evidence: the weeks, plus what Phase 3 lacks in the range and in the low records' windows. */
+export async function qualityEvidence(ctx: RunContext, weeks: WeekQuality[]): Promise<QualityEvidence> {
+  const games = finalGameDates(ctx);
+  const gameDates = (await ctx.w.query(games.sql, games.params)).rows.length;
+  const q = phase3GapsInLowWindows(ctx, QUALITY_POLICY.afterWeek, PLAYER_WINDOW_GAMES);
+  const gaps = (await ctx.w.query(q.sql, q.params)).rows.map((r) => ({
+    missing_date: String(r.missing_date), in_range: r.in_range === true, low_records: Number(r.low_records),
+  }));
+  return { weeks, gameDates, gaps, phase3Command: phase3CommandFor(ctx) };
+}
+
+/** The Step 2 command for the same range. */
+export function phase3CommandFor(ctx: Pick<RunContext, 'season' | 'range'>): string {
+  return ctx.season ? `./runbook/02-phase3.mts --season ${ctx.season.id}` : `./runbook/02-phase3.mts --start-date ${ctx.range.start} --end-date ${ctx.range.end}`;
 }
