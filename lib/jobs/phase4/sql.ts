@@ -72,7 +72,7 @@ export function teamWindowCtes(project: string, n: number): string {
   ) AS team_games
 ),
 team_window AS (
-  SELECT td.game_date AS as_of_date, td.team_abbr, w.game_id
+  SELECT td.game_date AS as_of_date, td.team_abbr, w.game_id, w.game_date
   FROM team_dates AS td
   JOIN schedule_team_log AS latest
     ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
@@ -93,19 +93,23 @@ team_window AS (
  */
 export function playerCoverageCtes(project: string, n: number): string {
   const gamebook = tableRef(project, 'nba_raw.nbac_gamebook_player_stats');
+  // Only the windows' games are read (their date bounds let the scans skip the rest).
   return `${teamWindowCtes(project, n)},
-phase3_games AS (
-  SELECT DISTINCT game_id FROM player_log
+window_games AS (
+  SELECT DISTINCT game_id FROM team_window
+),
+phase3_window_games AS (
+  SELECT DISTINCT game_id FROM player_log WHERE game_id IN (SELECT game_id FROM window_games)
 ),
 player_present AS (
-  SELECT player_lookup, game_id FROM player_log
+  SELECT player_lookup, game_id FROM player_log WHERE game_id IN (SELECT game_id FROM window_games)
   UNION ALL
   SELECT g.player_lookup, g.game_id
   FROM ${gamebook} AS g
   WHERE g.player_status IN ('inactive', 'dnp')
+    AND g.game_date >= (SELECT MIN(game_date) FROM team_window)
     AND g.game_date < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND g.game_date >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)
-    AND g.game_id IN (SELECT game_id FROM phase3_games)
+    AND g.game_id IN (SELECT game_id FROM phase3_window_games)
 ),
 player_coverage AS (
   SELECT r.as_of_date, r.player_lookup, COUNT(DISTINCT pp.game_id) AS games_present
