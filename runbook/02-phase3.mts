@@ -129,6 +129,7 @@ export const runbook: RunbookDef = {
   script: '02-phase3',
   title: 'Step 2: Phase 3 Backfill',
   defaultRange: null,
+  lease: 'phase3',
   options: [PART_OPTION],
   intro: (ctx) => seasonIntro(ctx, 'phase3'),
   steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun, fixPhase2],

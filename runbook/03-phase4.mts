@@ -121,6 +121,7 @@ export const runbook: RunbookDef = {
   script: '03-phase4',
   title: 'Step 3: Phase 4 Backfill',
   defaultRange: null,
+  lease: 'phase4',
   options: [PART_OPTION],
   intro: (ctx) => ['CRITICAL: Phase 4 processors MUST run in sequence, not parallel!', ...seasonIntro(ctx, 'phase4')],
   steps: [...runInOrder, jobFailed, rerunJob, validation, expected, calendar, quality, weekly, qualityDecision, failures, decide, rerun],

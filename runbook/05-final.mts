@@ -106,7 +106,8 @@ const accept = gateStep<FinalVerdict>({ id: '5.5', title: 'Accept the Backfill?'
 
 /**
  * The report: every table above, the gate decisions of the whole backfill
- * (read from the journal) and the calendars, as Markdown and as one
+ * (read from the warehouse's runbook_decisions, so every operator's are there)
+ * and the calendars, as Markdown and as one
  * self-contained HTML file (no network needed to view it).
  */
 const report = checkStep<FinalFindings, { md: string; html: string }>({

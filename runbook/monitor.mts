@@ -18,6 +18,8 @@ import { recentActivity, recentFailures } from '../lib/queries/monitor.ts';
 import { loadRunProgress, progressLines } from '../lib/monitor/running.ts';
 import { loopOptions, refreshLoop, waitText } from '../lib/monitor/loop.ts';
 import type { RunProgress } from '../lib/monitor/progress.ts';
+import { seasonStatuses, type SeasonStatus } from '../lib/backfill/season-status.ts';
+import { SEASONS } from '../lib/seasons/calendar.ts';
 
 /**
  * RECENT ACTIVITY (last hour): per processor, the dates that succeeded and
@@ -53,6 +55,21 @@ const running = checkStep<void, RunProgress[]>({
   },
 });
 
+/**
+ * Where each season stands, per phase (the same states as Step 4's 4.1): from
+ * the run history, the dates each table holds and the recorded decisions — a
+ * gate waiting for a decision, and rows deleted since a run, show here.
+ */
+const seasons = checkStep<void, SeasonStatus[]>({
+  id: 'M.4', title: 'Season States',
+  async run(ctx) {
+    const rows = await seasonStatuses(ctx.w, ctx.asOf, SEASONS, { postseason: true, dataset: ctx.opts.decisionsDataset });
+    ctx.out.table(['season', 'part', 'game_dates', 'phase3', 'phase4', 'next'], rows as never);
+    for (const r of rows) for (const l of r.story.filter((x) => !/: (done|not started)/.test(x))) ctx.out.info(`${r.season} ${l}`);
+    return rows;
+  },
+});
+
 export const runbook: RunbookDef = {
   script: 'monitor',
   title: 'Monitoring: Active Progress Monitor',
@@ -64,7 +81,7 @@ export const runbook: RunbookDef = {
   checkFlags: (flags) => { loopOptions(flags); },
   readOnly: true,
   journalSteps: false,
-  steps: [activity, failures, running],
+  steps: [activity, failures, running, seasons],
   async flow(nb, flags) {
     const loop = loopOptions(flags);
     await refreshLoop(nb.ctx.signal, { ...loop, onPause: () => nb.out.note(`Next refresh in ${waitText(loop.seconds)}... (Ctrl+C to stop)`) }, async () => {
@@ -75,6 +92,7 @@ export const runbook: RunbookDef = {
         await nb.sql(activity);
         await nb.sql(failures);
         await nb.check(running, undefined);
+        await nb.check(seasons, undefined);
       });
     });
   },

@@ -97,7 +97,7 @@ describe('05-final.mts writes the report', () => {
     const html = fs.readFileSync(path.join(dir, 'backfill-2024-11-29.html'), 'utf8');
     const md = fs.readFileSync(path.join(dir, 'backfill-2024-11-29.md'), 'utf8');
     expect(html).not.toMatch(EXTERNAL);
-    for (const heading of ['5.1 Overall Coverage', '5.2 Failure Summary', '5.3 Quality Distribution', 'Expected Outcomes', 'Quality Expectations', 'What to Re-run', 'Gate Decisions (from the journal)', 'Coverage Calendar']) {
+    for (const heading of ['5.1 Overall Coverage', '5.2 Failure Summary', '5.3 Quality Distribution', 'Expected Outcomes', 'Quality Expectations', 'What to Re-run', 'Gate Decisions', 'Coverage Calendar']) {
       expect(html).toContain(`<h2>${heading}</h2>`);
       expect(md).toContain(`## ${heading}`);
     }

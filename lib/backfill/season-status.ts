@@ -1,15 +1,16 @@
 /**
- * How far each season's backfill got, read from the run history, so Step 4
- * resumes where an earlier run stopped: a phase is done for a season when every
- * one of its jobs has a finished attempt (success, failed or skipped) for every
- * game date of the season's range. Each season's postseason (play-in and
- * playoffs) is a row of its own, right after its regular season.
+ * How far each season's backfill got, per phase, from the state model
+ * (lib/state): the run history, the dates each table actually holds and the
+ * recorded decisions together. Step 4 resumes from it: a season whose table
+ * lost dates, or whose gate is waiting for a decision, is not done. Each
+ * season's postseason (play-in and playoffs) is a row of its own, right after
+ * its regular season.
  */
 import { SEASONS, seasonAsOf, seasonPart, type Season } from '../seasons/calendar.ts';
-import { p } from '../warehouse/params.ts';
 import type { Warehouse } from '../warehouse/types.ts';
-import { table } from '../queries/tables.ts';
-import { PHASE3_JOBS, PHASE4_JOBS, type RegisteredJob } from '../jobs/registry.ts';
+import { readFacts } from '../state/facts.ts';
+import { describeState, isComplete, phaseState, stateCell, type PhaseKey, type PhaseState } from '../state/model.ts';
+import { DEFAULT_DECISIONS_DATASET } from '../decisions/store.ts';
 
 export interface SeasonStatus {
   season: string;
@@ -21,25 +22,11 @@ export interface SeasonStatus {
   phase3: string;
   phase4: string;
   next: 'phase 3' | 'phase 4' | 'done';
-}
-
-async function attempted(w: Warehouse, jobs: RegisteredJob[], s: Season): Promise<number[]> {
-  const r = await w.query<{ processor_name: string; attempted: number }>(
-    `SELECT processor_name, COUNT(DISTINCT data_date) AS attempted
-FROM ${table(w.project, 'nba_reference.processor_run_history')}
-WHERE processor_name IN UNNEST(@processors) AND status != 'running'
-  AND data_date BETWEEN @start_date AND @end_date
-GROUP BY processor_name`,
-    { processors: p.strings(jobs.map((j) => j.processorName)), start_date: p.date(s.start), end_date: p.date(s.end) },
-  );
-  return jobs.map((j) => r.rows.find((x) => x.processor_name === j.processorName)?.attempted ?? 0);
-}
-
-function label(counts: number[], total: number): string {
-  const done = counts.filter((c) => c >= total).length;
-  if (done === counts.length) return 'done';
-  if (counts.every((c) => c === 0)) return 'not started';
-  return `${done}/${counts.length} jobs done`;
+  states: Record<PhaseKey, PhaseState>;
+  /** The gate to resume at, when the next phase is waiting for a decision there. */
+  resumeAt: string | null;
+  /** One line per phase an operator can act on. */
+  story: string[];
 }
 
 /** Each season as run: its regular season, then (unless left out) its postseason, when it has one. */
@@ -51,19 +38,30 @@ export function seasonParts(seasons: readonly Season[], asOf: string, opts: { po
   });
 }
 
-export async function seasonStatuses(w: Warehouse, asOf: string, seasons: readonly Season[] = SEASONS, opts: { postseason: boolean } = { postseason: true }): Promise<SeasonStatus[]> {
-  return w.hold(async () => {
-    const out: SeasonStatus[] = [];
-    for (const s of seasonParts(seasons, asOf, opts)) {
-      const g = await w.query<{ n: number }>(
-        `SELECT COUNT(DISTINCT game_date) AS n FROM ${table(w.project, 'nba_raw.nbac_schedule')} WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date`,
-        { start_date: p.date(s.start), end_date: p.date(s.end) },
-      );
-      const total = g.rows[0]?.n ?? 0;
-      const p3 = label(await attempted(w, PHASE3_JOBS, s), total);
-      const p4 = label(await attempted(w, PHASE4_JOBS, s), total);
-      out.push({ season: s.id, part: s.part === 'regular' ? 'regular season' : 'postseason', start: s.start, end: s.end, game_dates: total, phase3: p3, phase4: p4, next: p3 !== 'done' ? 'phase 3' : p4 !== 'done' ? 'phase 4' : 'done' });
-    }
-    return out;
+/** The states of seasons already narrowed to their parts (e.g. from seasonParts). */
+export async function partStatuses(w: Warehouse, list: readonly Season[], o: { dataset?: string; self?: string } = {}): Promise<SeasonStatus[]> {
+  if (!list.length) return [];
+  const range = { start: list.reduce((a, s) => (s.start < a ? s.start : a), list[0].start), end: list.reduce((a, s) => (s.end > a ? s.end : a), list[0].end) };
+  const facts = await readFacts(w, range, o.dataset ?? DEFAULT_DECISIONS_DATASET);
+  return list.map((s) => {
+    const phase3 = phaseState(s, 'phase3', facts, o.self);
+    const phase4 = phaseState(s, 'phase4', facts, o.self);
+    const next = !isComplete(phase3) ? 'phase 3' : !isComplete(phase4) ? 'phase 4' : 'done';
+    const nextState = next === 'phase 3' ? phase3 : phase4;
+    return {
+      season: s.id, part: s.part === 'regular' ? 'regular season' : s.part === 'postseason' ? 'postseason' : 'all', start: s.start, end: s.end,
+      game_dates: facts.gameDates.filter((d) => d >= s.start && d <= s.end).length,
+      phase3: stateCell(phase3), phase4: stateCell(phase4), next,
+      states: { phase3, phase4 },
+      resumeAt: next !== 'done' && nextState.kind === 'waiting' ? nextState.gate : null,
+      story: [describeState('phase3', phase3), describeState('phase4', phase4)],
+    };
   });
+}
+
+export async function seasonStatuses(
+  w: Warehouse, asOf: string, seasons: readonly Season[] = SEASONS,
+  opts: { postseason: boolean; dataset?: string; self?: string } = { postseason: true },
+): Promise<SeasonStatus[]> {
+  return partStatuses(w, seasonParts(seasons, asOf, opts), opts);
 }

@@ -14,7 +14,7 @@ export function phase3CompleteGate(minPct = PHASE3_COMPLETE_PCT): Omit<GateStep<
     choices: [
       { value: 'proceed', label: 'Proceed to Phase 4', effect: 'proceed' },
       { value: 'document', label: 'Document the gaps and proceed to Phase 4', effect: 'proceed', needsNote: true },
-      { value: 'stop', label: 'Stop (fix Phase 3 first: ./runbook/02-phase3.mts --from 2.4)', effect: 'stop' },
+      { value: 'stop', label: 'Stop (fix Phase 3 first; re-running Step 4 asks again)', effect: 'stop' },
     ],
     table: () => [
       { when: `every Phase 3 table holds ${minPct}%+ of its expected dates`, choice: 'proceed', action: 'Proceed to Phase 4' },

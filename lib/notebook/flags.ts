@@ -8,6 +8,7 @@ import os from 'node:os';
 import { DEFAULT_AS_OF, PHASE2_START, SEASONS, SEASON_PARTS, isValidDate, seasonAsOf, seasonById, seasonPart, type Season, type SeasonPart } from '../seasons/calendar.ts';
 import type { BackendName } from '../warehouse/types.ts';
 import { UsageError } from './errors.ts';
+import { readAnswersFile, type AnswersFile } from '../decisions/answers-file.ts';
 
 export interface OptionSpec {
   name: string;
@@ -25,8 +26,11 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'end-date', kind: 'string', valueName: 'YYYY-MM-DD', help: 'override the end of the range' },
   { name: 'as-of', kind: 'string', valueName: 'YYYY-MM-DD', default: DEFAULT_AS_OF, help: '"today" for the runbook: the partial season ends here' },
   { name: 'dry-run', kind: 'flag', help: 'print every query and command it would run; run none, write nothing' },
-  { name: 'yes', kind: 'flag', help: 'never prompt: run data-changing steps, pass gates whose recommendation is to proceed, stop (exit 3) at any other' },
+  { name: 'yes', kind: 'flag', help: 'never prompt: run data-changing steps, pass gates whose recommendation is to proceed or re-run, stop (exit 3) at any other' },
   { name: 'answer', kind: 'list', valueName: 'ID=CHOICE[:note]', help: 'pre-answer a gate or step, e.g. --answer 1.2=proceed (repeatable)' },
+  { name: 'answers', kind: 'string', valueName: 'FILE', help: 'answers for unattended runs: one [SEASON ]GATE=CHOICE[:note] a line (a season\'s line wins)' },
+  { name: 'wait', kind: 'flag', help: 'when another run holds the season, wait for it instead of stopping (exit 3)' },
+  { name: 'decisions-dataset', kind: 'string', valueName: 'DATASET', env: 'RUNBOOK_DECISIONS_DATASET', default: 'nba_reference', help: 'dataset of the decisions and leases tables (runbook_decisions, runbook_leases)' },
   { name: 'json', kind: 'flag', help: 'stdout is one JSON document of steps, rows and gates; human output goes to stderr' },
   { name: 'from', kind: 'string', valueName: 'STEP', help: 'start at a step, e.g. --from 1.3' },
   { name: 'step', kind: 'flag', help: 'ask before every step (Run / Skip / Quit)' },
@@ -117,6 +121,12 @@ export interface CommonOptions {
   dryRun: boolean;
   yes: boolean;
   answers: Map<string, { choice: string; note?: string }>;
+  /** --answers FILE, read and checked before anything is opened. */
+  answersFile: AnswersFile | null;
+  /** --wait: wait for another run's lease instead of stopping. */
+  wait: boolean;
+  /** Where runbook_decisions and runbook_leases live. */
+  decisionsDataset: string;
   json: boolean;
   from: string | null;
   step: boolean;
@@ -246,9 +256,15 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
 
   const journal = checkFilePath('journal', String(flags.journal), '.runbook/journal.jsonl');
   const warehouse = checkFilePath('warehouse', String(flags.warehouse), '.warehouse/nba.duckdb');
+  const decisionsDataset = String(flags['decisions-dataset'] ?? 'nba_reference');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(decisionsDataset)) throw new UsageError(`--decisions-dataset ${JSON.stringify(decisionsDataset)} is not a dataset name (letters, digits, _)`);
+  const answersFile = flags.answers !== undefined ? readAnswersFile(String(flags.answers)) : null;
 
   return {
     season, range, asOf,
+    answersFile,
+    wait: flags.wait === true,
+    decisionsDataset,
     dryRun: flags['dry-run'] === true,
     yes: flags.yes === true,
     answers,

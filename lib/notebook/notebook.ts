@@ -17,6 +17,10 @@ import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors
 import { COMMON_OPTIONS, checkPositional, helpText, parseArgv, positionalHelp, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type PositionalSpec, type RawFlags } from './flags.ts';
 import { Journal, type JournalEvent } from './journal.ts';
 import { listenForPlans } from '../monitor/plans.ts';
+import { DecisionStore, evidenceDigest, gatePhase, isPending, type AnsweredBy } from '../decisions/store.ts';
+import { fileAnswer } from '../decisions/answers-file.ts';
+import { LeaseHeld, LeaseTable, type Lease } from '../lease/lease.ts';
+import { seasonKey } from '../state/model.ts';
 import { Output } from './output.ts';
 import { Cancelled, enquirerPrompter, requireNote, type Prompter, type PromptIO } from './prompt.ts';
 import type { ActionStep, CheckStep, GateStep, RunContext, SqlStep, Step, StepContext } from './steps.ts';
@@ -32,6 +36,8 @@ export interface RunbookDef {
   options?: OptionSpec[];
   /** 'history': the script works out where to resume by itself (Step 4), so resuming is re-running it. */
   resume?: 'from-step' | 'history';
+  /** The phase whose lease a season's run takes before its jobs start (one runbook per season and phase). */
+  lease?: 'phase3' | 'phase4';
   /** Lines printed under the title (the original's notes at the head of a step). */
   intro?(ctx: StepContext): string[];
   /** A positional argument (a subcommand), checked before anything is opened; flow receives it. */
@@ -65,7 +71,15 @@ export class Notebook {
   readonly out: Output;
   private reached: boolean;
   private readonly asked = new Set<string>();
+  /** Evidence digests at which --yes took a gate's repair: the same evidence again means the repair did nothing. */
+  private readonly repairedWith = new Map<string, string>();
   private _current: string | null = null;
+  /** The recorded decisions (runbook_decisions), shared by the run's notebooks. */
+  readonly decisions: DecisionStore;
+  private readonly leases: LeaseTable;
+  /** Leases this run holds, with how many sections are inside each (a season's Step 4 and its Step 2 share one). */
+  private readonly held: Map<string, { lease: Lease; depth: number }>;
+  private readonly wanted: (() => Promise<void>)[];
 
   constructor(
     readonly def: RunbookDef,
@@ -86,6 +100,60 @@ export class Notebook {
       range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project,
       w, out, opts, runId, signal,
     };
+    this.decisions = parent?.decisions ?? new DecisionStore(w, opts.decisionsDataset);
+    this.leases = parent?.leases ?? new LeaseTable(w, opts.decisionsDataset);
+    this.held = parent?.held ?? new Map();
+    this.wanted = parent?.wanted ?? [];
+  }
+
+  /** What a decision is about: the season, or the range when the run is not one season. */
+  private get scopeKey(): { season: string | null; scope: string } {
+    return { season: this.opts.season ? seasonKey(this.opts.season) : null, scope: `${this.opts.range.start}..${this.opts.range.end}` };
+  }
+
+  /**
+   * Runs fn holding the season's lease for each phase: a second run of the same
+   * season waits (--wait) or stops with exit 3 naming the holder. Re-entrant
+   * within a run; released when fn ends, however it ends.
+   */
+  async withLease<T>(season: string, phases: ('phase3' | 'phase4')[], fn: () => Promise<T>, o: { lazy?: boolean } = {}): Promise<T> {
+    const keys = phases.map((phase) => ({ season, phase }));
+    const taken: string[] = [];
+    const take = async () => {
+      for (const k of keys) {
+        const key = `${k.season}|${k.phase}`;
+        if (taken.includes(key)) continue;
+        const have = this.held.get(key);
+        if (have) { have.depth++; taken.push(key); continue; }
+        const lease = await this.leases.acquire(k, {
+          runId: this.ctx.runId, script: this.def.script, operator: this.opts.user, host: this.opts.host, pid: process.pid,
+        }, { wait: this.opts.wait, signal: this.ctx.signal, say: (m) => this.out.warn(m) });
+        this.held.set(key, { lease, depth: 1 });
+        taken.push(key);
+      }
+    };
+    // Lazy: taken just before the first data-changing step runs, so a run that only reads (or fails at its first prompt) writes nothing.
+    if (o.lazy) this.wanted.push(take);
+    try {
+      if (!o.lazy) await take();
+      return await fn();
+    } finally {
+      if (o.lazy) this.wanted.splice(this.wanted.indexOf(take), 1);
+      for (const key of taken.reverse()) {
+        const h = this.held.get(key)!;
+        if (--h.depth === 0) { this.held.delete(key); await h.lease.release().catch(() => undefined); }
+      }
+    }
+  }
+
+  /** Takes the leases a section asked for lazily (before its first data change). */
+  private async takeWantedLeases(): Promise<void> {
+    for (const take of [...this.wanted]) await take();
+  }
+
+  /** Releases whatever this run still holds (the error boundary's last act). */
+  async releaseLeases(): Promise<void> {
+    for (const [key, h] of this.held) { this.held.delete(key); await h.lease.release().catch(() => undefined); }
   }
 
   get w(): Warehouse { return this.ctx.w; }
@@ -99,30 +167,51 @@ export class Notebook {
    * This notebook over one season (Step 4 runs Steps 2 and 3 per season): same
    * warehouse, journal, prompts and record; --from applies to the whole run only.
    */
-  forSeason(season: Season, def: RunbookDef = this.def): Notebook {
-    const opts: CommonOptions = { ...this.opts, season, range: { start: season.start, end: season.end }, from: null };
+  forSeason(season: Season, def: RunbookDef = this.def, from: string | null = null): Notebook {
+    const opts: CommonOptions = { ...this.opts, season, range: { start: season.start, end: season.end }, from };
     return new Notebook(def, opts, this.w, this.out, this.journal, this.prompter, this.ctx.runId, this.ctx.signal, this.record, this);
   }
 
-  /** Another section's flow for a season, inside this run. */
-  async runSection(def: RunbookDef, season: Season): Promise<void> {
-    const child = this.forSeason(season, def);
-    this.out.heading(`${def.title} — ${partLabel(season)} (${season.start} .. ${season.end})`);
+  /**
+   * Another section's flow for a season, inside this run; `from` resumes it at
+   * a step (a gate waiting for a decision), as --from would.
+   */
+  async runSection(def: RunbookDef, season: Season, from: string | null = null): Promise<void> {
+    const child = this.forSeason(season, def, from);
+    this.out.heading(`${def.title} — ${partLabel(season)} (${season.start} .. ${season.end})${from ? ` — resuming at ${from}` : ''}`);
     for (const l of def.intro?.(child.ctx) ?? []) this.out.info(l);
-    await def.flow(child, {}, []);
+    const flow = () => def.flow(child, {}, []);
+    await (def.lease ? this.withLease(seasonKey(season), [def.lease], flow, { lazy: true }) : flow());
   }
 
   /**
    * --from: gates and data-changing steps before the named one are skipped, in
    * flow order. Read-only steps before it still run: they are cheap, and a later
    * step (a gate's evidence, a repair's list of dates) needs what they found.
+   * A step declared after the named one counts as reached even when the flow
+   * never passes the named one itself (a gate asked only when dates failed).
    */
   private shouldRun(step: Step): boolean {
-    if (!this.reached && (step.id === this.opts.from || step.id.startsWith(`${this.opts.from}.`))) this.reached = true;
+    if (!this.reached && this.isAtOrAfterFrom(step)) this.reached = true;
     if (this.ctx.signal.aborted) throw new Interrupted(step.id);
     this.current = step.id;
     this.resumeFrom(null);
     return this.reached || step.kind === 'sql' || step.kind === 'check';
+  }
+
+  private isAtOrAfterFrom(step: Step): boolean {
+    const from = this.opts.from;
+    if (step.id === from || step.id.startsWith(`${from}.`)) return true;
+    const order = this.def.steps.map((s) => s.id);
+    const at = order.findIndex((id) => id === from || id.startsWith(`${from}.`));
+    const here = order.indexOf(step.id);
+    return at >= 0 && here >= 0 && here > at;
+  }
+
+  /** The latest recorded decision of this gate in this scope, when it is a stop still waiting for an answer. */
+  private async pendingDecision(gateId: string) {
+    const last = await this.decisions.latest(gateId, this.scopeKey);
+    return last && isPending(last.effect) ? last : null;
   }
 
   private _resumeAt: string | null = null;
@@ -164,10 +253,16 @@ export class Notebook {
     return choice === 'run';
   }
 
-  private takeAnswer(id: string) {
-    if (this.asked.has(id)) return undefined; // an --answer answers the first time a gate is asked
+  /** An --answer, else the answers file's line for this gate (the season's own first); each answers the first time a gate is asked. */
+  private takeAnswer(id: string): { choice: string; note?: string; by: 'flag' | 'answers-file'; rule: string } | undefined {
+    if (this.asked.has(id)) return undefined;
     this.asked.add(id);
-    return this.opts.answers.get(id);
+    const flag = this.opts.answers.get(id);
+    if (flag) return { ...flag, by: 'flag', rule: `--answer ${id}=${flag.choice}` };
+    const season = this.opts.season?.id ?? null;
+    const f = fileAnswer(this.opts.answersFile, id, season);
+    if (f) return { choice: f.choice, note: f.note, by: 'answers-file', rule: `--answers ${this.opts.answersFile!.path} line ${f.line}` };
+    return undefined;
   }
 
   /**
@@ -247,6 +342,7 @@ export class Notebook {
     // A gate that just confirmed these very commands is the confirmation; asking twice teaches people to click through.
     if (o.confirmedAt) this.out.note(`   confirmed at ${o.confirmedAt}`);
     else if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
+    await this.takeWantedLeases();
     const t0 = Date.now();
     const result = await step.run(this.ctx, input);
     const interrupted = this.ctx.signal.aborted;
@@ -262,9 +358,12 @@ export class Notebook {
    * operator. Returns the chosen value; a 'stop' choice ends the script (exit 3).
    */
   async gate<E>(step: GateStep<E>, evidence: E, o: { resumeAt?: string } = {}): Promise<string | null> {
-    if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
+    // --from never skips a gate whose decision is pending: a stop stays a stop until it is answered.
+    const pending = await this.pendingDecision(step.id);
+    if (!this.shouldRun(step) && !pending) return this.skip(step, `--from ${this.opts.from}`);
     if (o.resumeAt) this.resumeFrom(o.resumeAt);
     this.out.step(step.id, step.title);
+    if (pending) this.out.warn(`   ${step.id} is waiting for a decision (stopped ${pending.decided_at.slice(0, 19).replace('T', ' ')} UTC by ${pending.operator}): asked again with fresh evidence${this.opts.from ? ', --from notwithstanding' : ''}`);
     const rows = step.evidence(evidence);
     this.out.table(Object.keys(rows[0] ?? {}), rows);
     this.out.line();
@@ -279,23 +378,44 @@ export class Notebook {
     const given = this.takeAnswer(step.id);
     let answer: string;
     let note: string | undefined = given?.note;
-    let by: 'operator' | 'flag' | 'yes';
+    let by: AnsweredBy;
+    let rule: string | null = null;
+    const record = (a: { answer: string | null; effect: 'proceed' | 'repair' | 'stop' | 'pending'; note?: string; by: AnsweredBy; rule: string | null }) => this.decisions.record({
+      run_id: this.ctx.runId, script: this.def.script, ...this.scopeKey, phase: gatePhase(step.id), gate: step.id, gate_title: step.title,
+      evidence_digest: evidenceDigest(jsonSafe(rows)), evidence: JSON.stringify(jsonSafe(rows)).slice(0, 100_000),
+      recommendation: d.recommendation, reason: d.reason, answer: a.answer, effect: a.effect, note: a.note ?? null,
+      answered_by: a.by, rule: a.rule, operator: this.opts.user, host: this.opts.host,
+    });
     if (given) {
       if (!step.choices.some((c) => c.value === given.choice)) {
-        throw new UsageError(`--answer ${step.id}=${given.choice}: choose one of ${step.choices.map((c) => c.value).join(', ')}`);
+        const where = given.by === 'flag' ? `--answer ${step.id}=${given.choice}` : `${given.rule}: ${step.id}=${given.choice}`;
+        throw new UsageError(`${where}: choose one of ${step.choices.map((c) => c.value).join(', ')}`);
       }
       answer = given.choice;
-      by = 'flag';
+      by = given.by;
+      rule = given.rule;
     } else if (this.opts.yes) {
-      if (!rec || rec.effect !== 'proceed') {
-        // The gate that stops the run is a decision too: on record, in the journal and --json.
-        const why = `not passed under --yes: ${rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation'}`;
-        this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer: null, answeredBy: 'yes', note: why });
-        this.gates.push({ id: step.id, title: step.title, evidence: jsonSafe(rows) as Row[], recommendation: d.recommendation, reason: d.reason, answer: null, note: why });
-        throw new GateStop(step.id, `gate ${step.id} (${step.title}) was not passed under --yes: ${rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation'} — ${d.reason}`);
+      // An operator's own stop holds under --yes until the evidence changes: --yes never overrules a person.
+      const overruled = pending && pending.effect === 'stop' && pending.evidence_digest === evidenceDigest(jsonSafe(rows));
+      if (overruled) {
+        await record({ answer: pending.answer, effect: 'stop', by: 'pending', rule: `--yes keeps ${pending.operator}'s stop: the evidence has not changed since` });
+        throw new GateStop(step.id, `gate ${step.id} (${step.title}) stays stopped: ${pending.operator} answered "${pending.answer}" on ${pending.decided_at.slice(0, 19).replace('T', ' ')} UTC and the evidence has not changed since; --yes does not overrule it`);
       }
+      // --yes takes a recommendation that goes on or repairs (a re-run), but not the same repair twice over unchanged evidence.
+      const digest = evidenceDigest(jsonSafe(rows));
+      const futile = rec?.effect === 'repair' && this.repairedWith.get(step.id) === digest;
+      if (!rec || rec.effect === 'stop' || futile) {
+        const why = futile ? `the recommended "${rec!.label}" already ran and changed nothing` : rec ? `the recommendation is "${rec.label}"` : 'there is no recommendation';
+        // The stop is state: a resumed run finds this gate waiting and asks it again. On record, in the journal and --json.
+        await record({ answer: null, effect: 'pending', by: 'pending', rule: `--yes stops: ${why}` });
+        this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer: null, answeredBy: 'yes', note: `not passed under --yes: ${why}` });
+        this.gates.push({ id: step.id, title: step.title, evidence: jsonSafe(rows) as Row[], recommendation: d.recommendation, reason: d.reason, answer: null, note: `not passed under --yes: ${why}` });
+        throw new GateStop(step.id, `gate ${step.id} (${step.title}) was not passed under --yes: ${why} — ${d.reason}`);
+      }
+      if (rec.effect === 'repair') this.repairedWith.set(step.id, digest);
       answer = rec.value;
       by = 'yes';
+      rule = `--yes takes the recommendation "${rec.label}" (${rec.effect}) — ${d.reason}`;
       if (rec.needsNote) note = `accepted under --yes: ${d.reason}`;
     } else {
       if (!this.prompter.interactive) {
@@ -308,11 +428,13 @@ export class Notebook {
     }
     const chosen = step.choices.find((c) => c.value === answer)!;
     if (chosen.needsNote && !note) {
+      if (by === 'answers-file') throw new UsageError(`${rule}: ${step.id}=${answer} needs a note saying why: ${step.id}=${answer}:<why>`);
       if (by === 'flag' || !this.prompter.interactive) throw new UsageError(`--answer ${step.id}=${answer} needs a note saying why: --answer "${step.id}=${answer}:<why>"`);
       note = await this.ask(step, () => this.prompter.input('Note for the record (what is missing and why it is acceptable)', { validate: requireNote }));
     }
-    this.out.ok(`${step.id}: ${chosen.label}${note ? ` — note: ${note}` : ''} (${by === 'operator' ? 'answered' : by === 'flag' ? 'from --answer' : 'from --yes'})`);
-    this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer, answeredBy: by, note });
+    this.out.ok(`${step.id}: ${chosen.label}${note ? ` — note: ${note}` : ''} (${by === 'operator' ? 'answered' : by === 'flag' ? 'from --answer' : by === 'answers-file' ? `from ${rule}` : 'from --yes'})`);
+    await record({ answer, effect: chosen.effect, note, by, rule });
+    this.journal.write({ event: 'gate', script: this.def.script, id: step.id, title: step.title, evidence: rows, recommendation: d.recommendation, reason: d.reason, answer, answeredBy: by, rule: rule ?? undefined, note });
     this.gates.push({ id: step.id, title: step.title, evidence: jsonSafe(rows) as Row[], recommendation: d.recommendation, reason: d.reason, answer, note: note ?? null });
     if (chosen.effect === 'stop') throw new GateStop(step.id, `stopped at gate ${step.id} (${chosen.label})`);
     return answer;
@@ -355,6 +477,17 @@ function printPlan(def: RunbookDef, ctx: StepContext, out: Output, json: JsonSte
     }
     json.push({ id: step.id, title: step.title, kind: step.kind, sql, params, rows: null });
   }
+}
+
+/** argv without the --answer of one gate. */
+export function withoutAnswer(argv: string[], gateId: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--answer' && argv[i + 1]?.startsWith(`${gateId}=`)) { i++; continue; }
+    if (argv[i].startsWith(`--answer=${gateId}=`)) continue;
+    out.push(argv[i]);
+  }
+  return out;
 }
 
 /** The command that picks up where this run stopped. */
@@ -443,7 +576,9 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
       total: p.total, first: p.first, last: p.last, host: opts.host, pid: process.pid,
     }));
     nb = new Notebook(def, opts, w, out, journal, io.prompter ?? enquirerPrompter(io), runId, abort.signal);
-    await def.flow(nb, flags, positionals);
+    const flow = () => def.flow(nb!, flags, positionals);
+    // A season's Step 2 or 3 holds the season's lease for its phase while it runs.
+    await (def.lease && opts.season ? nb.withLease(seasonKey(opts.season), [def.lease], flow, { lazy: true }) : flow());
     out.line();
     out.ok(`${def.title}: done. Journal: ${opts.journal}`);
   } catch (e) {
@@ -451,6 +586,7 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
     json.error = e instanceof Error ? e.message : String(e);
   } finally {
     stopListening();
+    await nb?.releaseLeases();
     process.off('SIGINT', onSigint);
     if (!io.warehouse) await w?.close().catch(() => undefined);
   }
@@ -511,7 +647,14 @@ async function requireGames(w: Warehouse, opts: CommonOptions): Promise<void> {
 function reportFailure(e: unknown, out: Output, stderr: NodeJS.WritableStream, def: RunbookDef, argv: string[], at: string | null): number {
   const resume = at ? `\n  resume with: ${resumeCommand(def.script, argv, def.resume === 'history' ? null : at)}` : '';
   if (e instanceof UsageError) { stderr.write(`error: ${e.message}\n`); return e.exitCode; }
-  if (e instanceof GateStop || e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
+  if (e instanceof LeaseHeld) { out.warn(`${e.message}\n  wait for it with: ${resumeCommand(def.script, argv.filter((a) => a !== '--wait'), null)} --wait`); return e.exitCode; }
+  if (e instanceof GateStop) {
+    // The resume command asks the gate again with fresh evidence (an --answer that stopped it is dropped); answering it is the other way on.
+    const again = resumeCommand(def.script, withoutAnswer(argv, e.gateId), def.resume === 'history' ? null : at);
+    out.warn(`${e.message}\n  resume with: ${again}\n  or answer it: ${again} --answer ${e.gateId}=<choice>`);
+    return e.exitCode;
+  }
+  if (e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
   if (e instanceof Interrupted) { out.warn(`interrupted at step ${e.stepId ?? at ?? '?'}${resume}`); return e.exitCode; }
   if (e instanceof WarehouseError) {
     stderr.write(`error: ${e.message}${resume}\n`);

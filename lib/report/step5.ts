@@ -1,7 +1,7 @@
 /**
  * Step 5's report, assembled from what the steps found: the original's three
  * queries, the expected outcomes and quality checks, what to re-run, every
- * gate decision of the backfill (from the journal) and the coverage calendars.
+ * gate decision of the backfill (from the warehouse, else the journal) and the coverage calendars.
  */
 import type { CoverageCalendar } from '../calendar-view/calendar.ts';
 import type { Decision, RunContext } from '../notebook/steps.ts';
@@ -18,6 +18,8 @@ import { weeklyQuality, type WeekQuality } from './quality-weeks.ts';
 import { qualityByDate } from '../queries/final.ts';
 import { backfillRanges } from '../final/ranges.ts';
 import type { QualityDay } from '../final/quality.ts';
+import { DecisionStore } from '../decisions/store.ts';
+import { gateDecisionRows } from '../decisions/report.ts';
 
 /** What Step 5's steps found, gathered as the flow goes (a step skipped by --from leaves its part empty). */
 export interface FinalFindings {
@@ -30,8 +32,13 @@ export interface FinalFindings {
   answer: string | null;
 }
 
-/** Reads the gate decisions from the journal (this run's included) and Phase 4 quality by week, and writes both files. */
+/**
+ * Reads the gate decisions from the warehouse (runbook_decisions: every
+ * operator's, this run's included; the journal when the warehouse has none) and
+ * Phase 4 quality by week, and writes both files.
+ */
 export async function writeFinalReport(ctx: RunContext, f: FinalFindings): Promise<{ md: string; html: string }> {
+  const recorded = gateDecisionRows(await new DecisionStore(ctx.w, ctx.opts.decisionsDataset).list());
   const q = qualityByDate(ctx);
   const days = (await ctx.w.query<QualityDay & Record<string, string | number>>(q.sql, q.params)).rows;
   return writeReport(f.dir, finalReport({
@@ -42,7 +49,7 @@ export async function writeFinalReport(ctx: RunContext, f: FinalFindings): Promi
     calendars: f.calendars ?? [],
     decision: f.verdict ? acceptanceGate().decide(f.verdict) : null,
     answer: f.answer,
-    gates: readGateDecisions(ctx.opts.journal),
+    gates: recorded.length ? recorded : readGateDecisions(ctx.opts.journal),
   }));
 }
 
@@ -114,8 +121,8 @@ export function finalReport(i: FinalReportInput): ReportData {
         commands: plan?.steps.map((s) => s.command),
       },
       {
-        heading: 'Gate Decisions (from the journal)',
-        tables: [{ columns: ['when', 'script', 'range', 'gate', 'answer', 'by', 'note', 'times_asked'], rows: i.gates, empty: 'No gate decisions in the journal.' }],
+        heading: 'Gate Decisions',
+        tables: [{ columns: ['when', 'script', 'range', 'gate', 'answer', 'by', 'note', 'times_asked'], rows: i.gates, empty: 'No gate decisions recorded.' }],
       },
     ],
     calendars: i.calendars,
