@@ -17,10 +17,16 @@ export function gateDecisionRows(all: StoredDecision[]): GateDecision[] {
       range: d.season ?? d.scope,
       gate: `${d.gate} ${d.gate_title}`.trim(),
       answer: d.effect === 'pending' ? 'waiting (stopped)' : d.answer ?? '',
-      by: d.answered_by === 'operator' ? d.operator : `${d.answered_by}${d.rule ? `: ${d.rule}` : ''}`.slice(0, 80),
+      by: d.answered_by === 'operator' ? d.operator : d.answered_by,
       note: d.note ?? '',
       times_asked: (before?.times_asked ?? 0) + 1,
     });
   }
   return [...latest.values()].sort((a, b) => a.when.localeCompare(b.when));
+}
+
+/** The warehouse's decisions, plus any the journal holds that the warehouse does not (answered before decisions were kept there). */
+export function mergeDecisionRows(recorded: GateDecision[], journal: GateDecision[]): GateDecision[] {
+  const have = new Set(recorded.map((r) => `${r.range}|${r.gate.split(' ')[0]}`));
+  return [...recorded, ...journal.filter((j) => !have.has(`${j.range}|${j.gate.split(' ')[0]}`))].sort((a, b) => a.when.localeCompare(b.when));
 }

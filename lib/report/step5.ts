@@ -19,7 +19,7 @@ import { qualityByDate } from '../queries/final.ts';
 import { backfillRanges } from '../final/ranges.ts';
 import type { QualityDay } from '../final/quality.ts';
 import { DecisionStore } from '../decisions/store.ts';
-import { gateDecisionRows } from '../decisions/report.ts';
+import { gateDecisionRows, mergeDecisionRows } from '../decisions/report.ts';
 
 /** What Step 5's steps found, gathered as the flow goes (a step skipped by --from leaves its part empty). */
 export interface FinalFindings {
@@ -34,8 +34,8 @@ export interface FinalFindings {
 
 /**
  * Reads the gate decisions from the warehouse (runbook_decisions: every
- * operator's, this run's included; the journal when the warehouse has none) and
- * Phase 4 quality by week, and writes both files.
+ * operator's, this run's included; plus the journal's answers the warehouse lacks)
+ * and Phase 4 quality by week, and writes both files.
  */
 export async function writeFinalReport(ctx: RunContext, f: FinalFindings): Promise<{ md: string; html: string }> {
   const recorded = gateDecisionRows(await new DecisionStore(ctx.w, ctx.opts.decisionsDataset).list());
@@ -49,7 +49,7 @@ export async function writeFinalReport(ctx: RunContext, f: FinalFindings): Promi
     calendars: f.calendars ?? [],
     decision: f.verdict ? acceptanceGate().decide(f.verdict) : null,
     answer: f.answer,
-    gates: recorded.length ? recorded : readGateDecisions(ctx.opts.journal),
+    gates: mergeDecisionRows(recorded, readGateDecisions(ctx.opts.journal)),
   }));
 }
 

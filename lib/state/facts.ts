@@ -11,7 +11,7 @@ import { PHASE3_JOBS, PHASE4_JOBS } from '../jobs/registry.ts';
 import { DecisionStore, type StoredDecision } from '../decisions/store.ts';
 import { LeaseTable, type LeaseRow } from '../lease/lease.ts';
 
-export interface Attempt extends Row { status: string; errors: string | null; skip_reason: string | null; started_at: string; host: string | null; pid: number | null }
+export interface Attempt extends Row { status: string; errors: string | null; skip_reason: string | null; started_at: string }
 
 export interface Facts {
   /** Final game dates (game_status = 3) in the range. */
@@ -51,7 +51,7 @@ WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date ORDER BY d
     for (const r of held.rows) present.get(JOBS[r.job].processorName)!.add(r.d);
 
     const hist = await w.query<{ processor_name: string; data_date: string } & Attempt>(
-      `SELECT processor_name, data_date, status, errors, skip_reason, started_at, host, pid FROM (
+      `SELECT processor_name, data_date, status, errors, skip_reason, started_at FROM (
   SELECT *, ${LATEST_ATTEMPT} AS rn
   FROM ${table(w.project, 'nba_reference.processor_run_history')}
   WHERE processor_name IN UNNEST(@processors) AND data_date BETWEEN @start_date AND @end_date
