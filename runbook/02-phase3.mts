@@ -149,7 +149,8 @@ export const runbook: RunbookDef = {
       const failed = await nb.sql(failures);
       if (!failed?.rows.length) return;
       const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)');
-      const decision = await nb.gate(decide, evidence);
+      // No answer: the gate was before --from (2.4.2 or 2.4.3), which names the repair; the gate is asked again after it.
+      const decision = (await nb.gate(decide, evidence)) ?? (nb.opts.from === fixPhase2.id ? 'fix-phase2' : 'rerun');
       const done = decision === 'rerun' ? await nb.action(rerun, rerunnable(evidence))
         : decision === 'fix-phase2' ? await nb.action(fixPhase2, evidence) : null;
       if (!done) return; // continued, documented, or the repair was skipped: asking again would ask the same

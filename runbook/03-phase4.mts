@@ -150,7 +150,8 @@ export const runbook: RunbookDef = {
       const failed = await nb.sql(failures);
       if (!failed?.rows.length) return;
       const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 4 (the next season)');
-      const decision = await nb.gate(decide, evidence);
+      // No answer: the gate was before --from 3.4.2, which names the re-run; the gate is asked again after it.
+      const decision = (await nb.gate(decide, evidence)) ?? 'rerun';
       // Phase 4 has no Phase 2 of its own to fix: either repair means re-running the dates that can pass.
       if (decision !== 'rerun' && decision !== 'fix-phase2') return;
       if (!(await nb.action(rerun, rerunnable(evidence)))) return;

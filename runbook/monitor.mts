@@ -65,7 +65,7 @@ const seasons = checkStep<void, SeasonStatus[]>({
   async run(ctx) {
     const rows = await seasonStatuses(ctx.w, ctx.asOf, SEASONS, { postseason: true, dataset: ctx.opts.decisionsDataset });
     ctx.out.table(['season', 'part', 'game_dates', 'phase3', 'phase4', 'next'], rows as never);
-    for (const r of rows) for (const l of r.story.filter((x) => !/: (done|not started)/.test(x))) ctx.out.info(`${r.season} ${l}`);
+    for (const r of rows) for (const l of r.story.filter((x) => !/: (done|not started)/.test(x))) ctx.out.info(`${r.season} ${r.part} ${l}`);
     return rows;
   },
 });

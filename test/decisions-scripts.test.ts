@@ -75,11 +75,11 @@ describe('a stop stays a stop', () => {
 
     // Phase 3 of 2024-25 is done; delete one date's rows behind the runbook's back: the monitor says so.
     const before = await script('monitor', ['--once'], sb);
-    expect(before.stdout).toMatch(/\| 2024-25 \|\s+\d+ \| done\s+\| not started\s+\| phase 4 \|/);
+    expect(before.stdout).toMatch(/\| 2024-25 \| regular season \|\s+\d+ \| done\s+\| not started\s+\| phase 4 \|/);
     await withWarehouse(sb.warehouse, (w) => w.execute(`DELETE FROM \`${P}.nba_analytics.player_game_summary\` WHERE game_date = DATE '2024-11-29'`));
     const after = await script('monitor', ['--once'], sb);
-    expect(after.stdout).toMatch(/\| 2024-25 \|\s+\d+ \| open: 1 missing\s+\|/);
-    expect(after.stdout).toContain('2024-25 Phase 3: 1 processor-date(s) missing (1 succeeded but their rows are gone)');
+    expect(after.stdout).toMatch(/\| 2024-25 \| regular season \|\s+\d+ \| open: 1 missing\s+\|/);
+    expect(after.stdout).toContain('2024-25 regular season Phase 3: 1 processor-date(s) missing (1 succeeded but their rows are gone)');
   }, 300_000);
 });
 
