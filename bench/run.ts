@@ -8,6 +8,8 @@
  *  - Phase 3, four seasons, set-based            goal < 10 s; per-date ratio ≥ 10×
  *  - Phase 3 + 4, four seasons, history included goal < 30 s (stretch < 20 s)
  *  - the same at 10× the data                    goal: no worse than linear
+ *  - BigQuery (local server, 1 s a job): 02 / 03 for one season, sandboxed
+ *                                                goal ≤ 30 s / ≤ 40 s, each ≤ 40 jobs (skip: --no-bigquery)
  *
  * A figure is only worth printing if the run behind it did its work: a timed run
  * that fails (an error, an unexpected exit code, dates failing for any reason but
@@ -167,6 +169,19 @@ note(`Phase 3 + 4, four seasons, set-based (${a.statements + b.statements} state
   const set = (await runPhase(s1, PHASE3_JOBS, true, 'set', one)).ms + (await runPhase(s1, PHASE4_JOBS, false, 'set', one)).ms;
   const per = (await runPhase(f, PHASE3_JOBS, true, 'per-date', one)).ms + (await runPhase(f, PHASE4_JOBS, false, 'per-date', one)).ms;
   note(`Phase 3 + 4, ${one[0].id}: per-date / set-based`, `${(per / set).toFixed(1)}×`, `(${secs(per)} vs ${secs(set)})`);
+}
+
+// ---- BigQuery: jobs, bytes and wall per phase for one season (bench/bigquery.ts) ----
+if (!process.argv.includes('--no-bigquery')) {
+  const { benchBigQuery, describeKinds, formatBytes } = await import('./bigquery.ts');
+  const latency = Number(process.env.BENCH_BQ_LATENCY_MS ?? 1000);
+  const phases = await benchBigQuery(copy(base.file, 'bq'), '2021-22', latency).catch((e: Error) => fail(`BigQuery section: ${e.message}`));
+  const goals: Record<string, string> = { '02-phase3': 'goal ≤ 30 s, ≤ 40 jobs', '03-phase4': 'goal ≤ 40 s, ≤ 40 jobs' };
+  for (const ph of phases) {
+    note(`BigQuery ${ph.script} --season 2021-22, ${latency} ms/job: ${ph.jobs} jobs`, secs(ph.ms), goals[ph.script]);
+    note(`  ${ph.script} bytes processed (the server's estimate)`, formatBytes(ph.bytes), '');
+    console.log(`    jobs: ${describeKinds(ph.byKind)}`);
+  }
 }
 
 if (!quick) {

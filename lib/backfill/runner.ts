@@ -18,6 +18,7 @@ import { isBootstrap } from '../seasons/calendar.ts';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, stopsTheRun, type Statement, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
+import { ensureDdl } from '../warehouse/open.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
 import { crashPoint } from './crash.ts';
 import { announcePlan } from '../monitor/plans.ts';
@@ -133,9 +134,10 @@ export async function missingDependencies(w: Warehouse, job: RunnableJob, dates:
   const missing = new Map<string, string[]>();
   if (!dates.length) return missing;
   const add = (d: string, what: string[]) => missing.set(d, [...(missing.get(d) ?? []), ...what]);
-  for (const dep of job.dependencies.filter((x) => x.required)) {
-    for (const d of await datesWithout(w, dep.table, dep.dateColumn, dates)) add(d, [dep.table]);
-  }
+  // Independent reads, at once (BigQuery runs them in parallel).
+  const required = job.dependencies.filter((x) => x.required);
+  const lacks = await Promise.all(required.map((dep) => datesWithout(w, dep.table, dep.dateColumn, dates)));
+  required.forEach((dep, k) => { for (const d of lacks[k]) add(d, [dep.table]); });
   const groups = new Map<string, Dependency[]>();
   for (const dep of job.dependencies.filter((x) => !x.required && x.anyOf)) groups.set(dep.anyOf!, [...(groups.get(dep.anyOf!) ?? []), dep]);
   for (const members of groups.values()) {
@@ -252,7 +254,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   }
   let todo: string[] = [];
   await w.hold(async () => {
-    if (job.createSql) await w.execute(job.createSql(w.project));
+    if (job.createSql) await ensureDdl(w, [job.createSql(w.project)]);
     await closeAbandoned(w);
     const plan = await planRun(w, job, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
@@ -295,7 +297,8 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     report();
   });
 
-  const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? DEFAULT_CHUNKS);
+  // On BigQuery every statement is a job of about a second whatever its size: one chunk per run.
+  const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? (w.backend === 'bigquery' ? 1 : DEFAULT_CHUNKS));
   for (const [k, chunk] of chunks.entries()) {
     if (opts.signal?.aborted) {
       // Ctrl+C, or another job of the run failed: the chunk in flight has finished (committed or

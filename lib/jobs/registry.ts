@@ -5,6 +5,7 @@
  */
 import type { RunnableJob } from '../backfill/runner.ts';
 import type { Warehouse } from '../warehouse/types.ts';
+import { ensureDdl } from '../warehouse/open.ts';
 import { PHASE2_LOADS } from '../seed/phase2-loads.ts';
 import { PHASE2_TABLES, createTableSql } from '../seed/schema.ts';
 import { PHASE3_PROCESSORS } from './phase3/index.ts';
@@ -57,7 +58,7 @@ export const PHASE4_JOBS = JOBS.filter((j) => j.phase === 'phase_4_precompute').
 
 /** Every job's output table, so validation queries find them before the first run. */
 export async function ensureJobTables(w: Warehouse): Promise<void> {
-  for (const j of JOBS) if (j.createSql) await w.execute(j.createSql(w.project));
+  await ensureDdl(w, JOBS.flatMap((j) => (j.createSql ? [j.createSql(w.project)] : [])));
 }
 
 export function findJob(name: string): RegisteredJob | undefined {

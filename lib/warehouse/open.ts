@@ -57,11 +57,25 @@ async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
  * A BigQuery sandbox creates only its own datasets: nba_raw is the platform's.
  */
 export async function ensureBaseSchema(w: Warehouse): Promise<void> {
-  if (w.backend === 'duckdb') {
-    await w.execute(DATASETS.map((d) => `CREATE SCHEMA IF NOT EXISTS ${d}`).join(';\n'));
-  } else {
-    const datasets = w.datasets?.suffix ? SANDBOXED_DATASETS : DATASETS;
-    for (const d of datasets) await w.execute(`CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
-  }
-  await w.execute(createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status']));
+  const schemas = w.backend === 'duckdb'
+    ? DATASETS.map((d) => `CREATE SCHEMA IF NOT EXISTS ${d}`)
+    : (w.datasets?.suffix ? SANDBOXED_DATASETS : DATASETS).map((d) => `CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
+  await ensureDdl(w, [...schemas, createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status'])]);
+}
+
+/** DDL already run on each warehouse by this process. */
+const ensured = new WeakMap<Warehouse, Set<string>>();
+
+/**
+ * Idempotent DDL (`IF NOT EXISTS`), run once per process and warehouse, and in
+ * one job: on BigQuery each statement alone would be a job (~1 s each), and a
+ * script may hold DDL (outside a transaction).
+ */
+export async function ensureDdl(w: Warehouse, statements: string[]): Promise<void> {
+  const done = ensured.get(w) ?? new Set<string>();
+  ensured.set(w, done);
+  const todo = [...new Set(statements)].filter((s) => !done.has(s));
+  if (!todo.length) return;
+  await w.execute(todo.join(';\n'));
+  for (const s of todo) done.add(s);
 }
