@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable } from '../lib/notebook/output.ts';
+import { renderTable, shorten, shortenAll, wrapText } from '../lib/notebook/output.ts';
 import { progressLine, formatDuration } from '../lib/notebook/progress.ts';
 
 describe('bq-style tables', () => {
@@ -35,5 +35,53 @@ describe('progress', () => {
   });
   it('formats long durations', () => {
     expect(formatDuration(3_725_000)).toBe('1h02m');
+  });
+});
+
+describe('readable from 60 columns up, within 100', () => {
+  const jobs = ['analytics/player_game_summary', 'analytics/team_defense_game_summary', 'analytics/team_offense_game_summary', 'analytics/upcoming_team_game_context', 'analytics/upcoming_player_game_context'];
+
+  it('shortens a name in the middle, keeping both ends', () => {
+    // 24 = 10 from the start (45% of 23), the ellipsis, 13 from the end.
+    expect(shorten('analytics/upcoming_player_game_context', 24)).toBe('analytics/…_game_context');
+    expect(shorten('short', 24)).toBe('short');
+  });
+
+  it('keeps names of one list apart when they share a prefix and a suffix', () => {
+    const cut = shortenAll(jobs, 22);
+    expect(new Set(cut.values()).size).toBe(jobs.length);
+    for (const v of cut.values()) expect(v.length).toBeLessThanOrEqual(22);
+    // All start "analytics/", so the start says nothing: the 21 characters kept are the end's.
+    expect(cut.get('analytics/team_defense_game_summary')).toBe('…_defense_game_summary');
+    // Processors all end "Processor": their starts are kept.
+    expect(shortenAll(['PlayerGameSummaryProcessor', 'TeamDefenseGameSummaryProcessor'], 13).get('TeamDefenseGameSummaryProcessor')).toBe('TeamDefenseG…');
+  });
+
+  it('a table too wide for 60 columns becomes one block per row; at 100 it stays a table with distinct names', () => {
+    const rows = jobs.map((job, k) => ({ job, game_dates: 166, to_process: 166 - k, skipped: k, dependency_failures: 3, skip_reason: k === 4 ? 'no_props_lines' : '' }));
+    const narrow = renderTable(Object.keys(rows[0]), rows, { width: 60 }).split('\n');
+    for (const l of narrow) expect(l.length, l).toBeLessThanOrEqual(60);
+    expect(narrow).toContain('job                 | analytics/upcoming_player_game_context');
+    expect(narrow.filter((l) => l.startsWith('-[ row '))).toHaveLength(5);
+    const wide = renderTable(Object.keys(rows[0]), rows, { width: 100 }).split('\n');
+    for (const l of wide) expect(l.length, l).toBeLessThanOrEqual(100);
+    const names = wide.slice(3, 8).map((l) => l.split('|')[1].trim());
+    expect(new Set(names).size).toBe(5);
+    expect(names[4]).toMatch(/player_game_context$/);
+  });
+
+  it('wraps prose at spaces under its bullet', () => {
+    expect(wrapText('  • a job skips every date by design (no props lines) → Run them', 30)).toEqual([
+      '  • a job skips every date by',
+      '    design (no props lines) →',
+      '    Run them',
+    ]);
+  });
+
+  it('fits a progress line to the width, shortening the label in the middle', () => {
+    const line = progressLine({ label: 'analytics/upcoming_player_game_context', done: 50, total: 166, failed: 2, startedAt: 0 }, 10_000, 40, 60);
+    expect(line.length).toBeLessThanOrEqual(60);
+    // The tail takes 30; the bar its minimum 6 (2 of 6 filled: 50/166); the label the 20 left. ETA: 10 s / 50 × 116 = 23 s.
+    expect(line).toBe('analytic…ame_context [##....]   50/166  2 failed 10s eta 23s');
   });
 });

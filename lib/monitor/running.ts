@@ -49,7 +49,7 @@ export function runLines(r: RunProgress, now: number, labelWidth: number, width:
   }
   if (r.phase === 'running') {
     const left = eta(r, now);
-    const line = progressLine({ ...s, finishedAt: undefined }, now, labelWidth, width, left === null ? (s.done ? 'eta …' : 'starting') : `eta ${formatDuration(left)}`);
+    const line = progressLine({ ...s, finishedAt: undefined }, now, labelWidth, width, { eta: left === null ? (s.done ? 'eta …' : 'starting') : `eta ${formatDuration(left)}` });
     return [line];
   }
   const counts = `${s.done}/${s.total}${s.failed ? ` ${s.failed} failed` : ''}`;
