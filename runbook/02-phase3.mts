@@ -20,8 +20,8 @@ import { backfillCommand, previewJobs, type JobPreview } from '../lib/backfill/p
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
 import { confirmRunGate } from '../lib/gates/confirm-run.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
-import { phase3Validation, phaseFailures, phaseProgress } from '../lib/queries/phase3.ts';
-import { compareWithExpected, failureEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
+import { failureMeanings, phase3Validation, phaseFailures, phaseProgress } from '../lib/queries/phase3.ts';
+import { compareWithExpected, failureEvidence, rerunFailed, rerunnable, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
 import { reloadCommands, reloadMissing, reloadRowsFor, type ReloadOutcome } from '../lib/repair/phase2.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
 
@@ -84,8 +84,15 @@ const expected = checkStep({
 /** The five tables as a calendar: which dates are present, missing, failed or skipped (no props lines), per season. */
 const calendar = coverageCalendarStep({ id: '2.3.2', title: 'Phase 3 Coverage Calendar', sources: PHASE3_JOBS });
 
-/** Failed dates (latest attempt per processor and date), with a preview of the error. */
-const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
+/**
+ * Failed attempts, as the original lists them, beside the dates still failing
+ * (latest attempt failed), with a preview of the latest error. The original's
+ * query ends with `LIMIT 20`; ours lists every processor-date, because the
+ * decision below needs all of them and a 20-row cut would hide the rest.
+ */
+const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed attempts.',
+  explain: (r) => failureMeanings(r.rows as never),
+});
 
 /**
  * Decide what to do about failed dates, from their causes: fix Phase 2 here,
@@ -147,8 +154,10 @@ export const runbook: RunbookDef = {
       await nb.check(expected, undefined);
       await nb.check(calendar, undefined);
       const failed = await nb.sql(failures);
-      if (!failed?.rows.length) return;
-      const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 3 (./runbook/03-phase4.mts)');
+      // Old failures of dates fixed since are listed (the original's query) but not decided on again.
+      const still = failed ? stillFailing(failed.rows) : [];
+      if (!still.length) return;
+      const evidence = await failureEvidence(nb.ctx, still, 'Step 3 (./runbook/03-phase4.mts)');
       // No answer: the gate was before --from (2.4.2 or 2.4.3), which names the repair; the gate is asked again after it.
       const decision = (await nb.gate(decide, evidence)) ?? (nb.opts.from === fixPhase2.id ? 'fix-phase2' : 'rerun');
       const done = decision === 'rerun' ? await nb.action(rerun, rerunnable(evidence))

@@ -16,11 +16,11 @@ import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
-import { compareWithExpected, failureEvidence, qualityEvidence, rerunFailed, rerunnable, type FailureRow } from '../lib/backfill/validate.ts';
+import { compareWithExpected, failureEvidence, qualityEvidence, rerunFailed, rerunnable, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { qualityGate, type QualityEvidence, type WeekQuality } from '../lib/gates/quality.ts';
 import { jobFailedGate } from '../lib/gates/job-failed.ts';
-import { phaseFailures } from '../lib/queries/phase3.ts';
+import { failureMeanings, phaseFailures } from '../lib/queries/phase3.ts';
 import { phase4Validation, qualityBuckets, qualityByWeek } from '../lib/queries/phase4.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
 import { weekBars } from '../lib/report/quality-weeks.ts';
@@ -97,8 +97,14 @@ const weekly = sqlStep({ id: '3.3.1', title: 'Quality by Week', query: qualityBy
  */
 const qualityDecision = gateStep<QualityEvidence>({ id: '3.3.2', title: 'Quality Decision', ...qualityGate() });
 
-/** Failed Phase 4 dates (latest attempt), with a preview of the error. */
-const failures = sqlStep({ id: '3.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed dates.' });
+/**
+ * Failed Phase 4 attempts (the original's query: every failed attempt) beside
+ * the dates still failing (latest attempt failed), with a preview of the
+ * latest error. The decision below acts on the dates still failing.
+ */
+const failures = sqlStep({ id: '3.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed attempts.',
+  explain: (r) => failureMeanings(r.rows as never),
+});
 
 /**
  * Decide what to do about failed dates, from their causes: a date lacking Phase 3
@@ -148,8 +154,10 @@ export const runbook: RunbookDef = {
     if (weeks) await nb.gate(qualityDecision, await qualityEvidence(nb.ctx, weeks.rows as unknown as WeekQuality[]));
     for (;;) {
       const failed = await nb.sql(failures);
-      if (!failed?.rows.length) return;
-      const evidence = await failureEvidence(nb.ctx, failed.rows as unknown as FailureRow[], 'Step 4 (the next season)');
+      // Old failures of dates fixed since are listed (the original's query) but not decided on again.
+      const still = failed ? stillFailing(failed.rows) : [];
+      if (!still.length) return;
+      const evidence = await failureEvidence(nb.ctx, still, 'Step 4 (the next season)');
       // No answer: the gate was before --from 3.4.2, which names the re-run; the gate is asked again after it.
       const decision = (await nb.gate(decide, evidence)) ?? 'rerun';
       // Phase 4 has no Phase 2 of its own to fix: either repair means re-running the dates that can pass.

@@ -16,7 +16,8 @@ import { formatRanges } from '../lib/seasons/calendar.ts';
 import { JOBS, PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
 import { summaryRows } from '../lib/backfill/parallel.ts';
-import { rerunFailed, type FailureRow } from '../lib/backfill/validate.ts';
+import { rerunFailed, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
+import { failureMeanings } from '../lib/queries/phase3.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
 import { latestAttempts, type LatestAttemptRow } from '../lib/calendar-view/queries.ts';
 import type { RerunPlan } from '../lib/final/rerun.ts';
@@ -90,10 +91,16 @@ const bootstrapOrGap = checkStep<ZeroRow[], ZeroVerdict[]>({
   },
 });
 
-/** Get the list of failed dates: dates whose latest attempt failed, for one job (`--job`) or every job. */
+/**
+ * Get the list of failed dates, for one job (`--job`) or every job: every date
+ * with a failed attempt (the original's query) beside whether it still fails
+ * (latest attempt failed). Only the dates still failing are re-run: a date
+ * fixed since would be re-run for nothing.
+ */
 const failedList = sqlStep({
   id: 'T3.1', title: 'Get List of Failed Dates', query: failedDates(JOBS.map((j) => j.processorName)), timeoutMs: 30_000,
-  empty: 'No failed dates.',
+  empty: 'No failed attempts.',
+  explain: (r) => failureMeanings(r.rows as never),
 });
 
 /**
@@ -145,7 +152,8 @@ export const runbook: RunbookDef = {
       case 'rerun-failed': {
         const job = chosenJob(flags);
         const failed = await nb.sql(job ? { ...failedList, query: failedDates([job.processorName]) } : failedList);
-        if (failed?.rows.length) await nb.action(rerun, failed.rows as unknown as FailureRow[]);
+        const still = failed ? stillFailing(failed.rows) : [];
+        if (still.length) await nb.action(rerun, still);
         return;
       }
     }

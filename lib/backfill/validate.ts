@@ -17,7 +17,16 @@ import { finalGameDates } from '../queries/phase2.ts';
 import { phase3GapsInLowWindows } from '../queries/phase4.ts';
 import { PLAYER_WINDOW_GAMES } from '../jobs/phase4/sql.ts';
 
-export interface FailureRow { data_date: string; processor_name: string; error_preview: string | null; missing_dependencies: string[] | null }
+export interface FailureRow {
+  data_date: string; processor_name: string; error_preview: string | null; missing_dependencies: string[] | null;
+  /** 2.4/3.4: failed attempts at the date (the original's rows), and whether the latest attempt failed. */
+  failed_attempts?: number; still_failing?: boolean;
+}
+
+/** The rows a failures decision and a re-run act on: dates whose latest attempt failed. */
+export function stillFailing(rows: readonly Record<string, unknown>[]): FailureRow[] {
+  return (rows as unknown as FailureRow[]).filter((r) => r.still_failing !== false);
+}
 
 async function distinctDates(ctx: RunContext, tbl: string, col: string, where = ''): Promise<string[]> {
   const r = await ctx.w.query<{ d: string }>(

@@ -73,27 +73,64 @@ export function expectedPhase3Dates(ctx: StepContext): Query {
 }
 
 /**
- * 2.4: dates whose latest attempt failed, with a preview of the error. The
- * original lists every failed attempt; once a date is re-run successfully its
- * old failure no longer matters, so only the latest attempt counts here.
+ * 2.4 and 3.4: every processor and date with a failed attempt — what the
+ * original's query lists, one row per failed attempt — counted
+ * (`failed_attempts`) beside whether the date still fails (`still_failing`:
+ * its latest attempt failed). A date re-run successfully keeps its old
+ * failures in the first figure and drops out of the second, which is the one
+ * the decision and the re-run act on. The error is the latest failed attempt's.
  */
 export function phaseFailures(phase: string) {
-  return (ctx: StepContext): Query => ({
-    sql: `SELECT
-  data_date,
-  processor_name,
-  SUBSTR(CAST(errors AS STRING), 1, 100) as error_preview,
-  missing_dependencies
-FROM (
-  SELECT *, ${LATEST_ATTEMPT} AS rn
+  return (ctx: StepContext): Query => failedAttempts(ctx, `phase = '${phase}'`, {}, 'data_date, processor_name');
+}
+
+/**
+ * The failed-attempts query of 2.4, 3.4 and troubleshooting's re-run list: a
+ * row per processor and date with a failed attempt, `failed_attempts` (the
+ * original's rows) beside `still_failing` (latest attempt failed).
+ */
+export function failedAttempts(ctx: StepContext, where: string, params: Query['params'], order: string): Query {
+  return {
+    sql: `WITH attempts AS (
+  SELECT data_date, processor_name, status, errors, missing_dependencies,
+    ${LATEST_ATTEMPT} AS rn,
+    ROW_NUMBER() OVER (PARTITION BY processor_name, data_date, status ORDER BY attempt DESC, started_at DESC) AS rn_status
   FROM ${history(ctx)}
-  WHERE phase = '${phase}'
+  WHERE ${where}
     AND data_date BETWEEN @start_date AND @end_date
+),
+failed AS (
+  SELECT processor_name, data_date,
+    COUNTIF(status = 'failed') AS failed_attempts,
+    COUNTIF(status = 'failed' AND rn = 1) AS latest_failed
+  FROM attempts
+  GROUP BY processor_name, data_date
+  HAVING COUNTIF(status = 'failed') > 0
 )
-WHERE rn = 1 AND status = 'failed'
-ORDER BY data_date, processor_name`,
-    params: range(ctx),
-  });
+SELECT
+  a.data_date,
+  a.processor_name,
+  f.failed_attempts,
+  f.latest_failed > 0 as still_failing,
+  SUBSTR(CAST(a.errors AS STRING), 1, 100) as error_preview,
+  a.missing_dependencies
+FROM attempts AS a
+JOIN failed AS f ON f.processor_name = a.processor_name AND f.data_date = a.data_date
+WHERE a.status = 'failed' AND a.rn_status = 1
+ORDER BY ${order.split(', ').map((c) => `a.${c}`).join(', ')}`,
+    params: { ...range(ctx), ...params },
+  };
+}
+
+/** 2.4/3.4 under the table: both meanings of "failures", and which one the decision below acts on. */
+export function failureMeanings(rows: readonly { failed_attempts: number; still_failing: boolean }[]): string[] {
+  if (!rows.length) return [];
+  const attempts = rows.reduce((n, r) => n + Number(r.failed_attempts), 0);
+  const still = rows.filter((r) => r.still_failing).length;
+  return [
+    `failed attempts (the original's query, a row per attempt): ${attempts} on ${rows.length} processor-date(s); `
+    + `still failing (latest attempt failed): ${still}${still < rows.length ? ` — ${rows.length - still} fixed by a later attempt` : ''}. The decision and the re-run act on the dates still failing.`,
+  ];
 }
 
 /** For the 2.4 gate: did a Phase 2 re-load already fail for these dates (the source has nothing)? */

@@ -3,6 +3,7 @@
  * at a date's latest attempt: a date fixed by a re-run is no longer trouble.
  */
 import { p } from '../warehouse/params.ts';
+import { failedAttempts } from '../queries/phase3.ts';
 import type { Query, StepContext } from '../notebook/steps.ts';
 import { table, LATEST_ATTEMPT } from '../queries/tables.ts';
 import { PHASE4_TABLES } from '../queries/phase4.ts';
@@ -61,19 +62,11 @@ ORDER BY g.game_date, t.table_name`,
   };
 }
 
-/** "Get list of failed dates": the latest attempt failed, for the given processors. */
+/**
+ * "Get list of failed dates": every processor-date with a failed attempt (the
+ * original's query: `status = 'failed'` over all attempts) beside whether it
+ * still fails (latest attempt failed), for the given processors.
+ */
 export function failedDates(processors: readonly string[]) {
-  return (ctx: StepContext): Query => ({
-    sql: `SELECT
-  data_date,
-  processor_name,
-  SUBSTR(CAST(errors AS STRING), 1, 100) as error_preview,
-  missing_dependencies
-FROM (
-  ${latest(ctx, '\n    AND processor_name IN UNNEST(@processors)')}
-)
-WHERE rn = 1 AND status = 'failed'
-ORDER BY processor_name, data_date`,
-    params: { ...range(ctx), processors: p.strings(processors) },
-  });
+  return (ctx: StepContext): Query => failedAttempts(ctx, 'processor_name IN UNNEST(@processors)', { processors: p.strings(processors) }, 'processor_name, data_date');
 }
