@@ -6,14 +6,16 @@ import { fileDigest, sandbox, script } from './support/scripts.ts';
 const S = '01-validate-phase2';
 
 describe('01-validate-phase2 as a user runs it', () => {
-  it('under --yes stops at the 1.2 gate when a critical table sits in the undecided band', () => {
+  it('under --yes a critical table in the undecided band is re-loaded (the recommended fix), and the run goes on from the gate', () => {
     const sb = sandbox();
     const r = script(S, ['--yes'], sb);
-    expect(r.code, r.stderr).toBe(3);
-    expect(r.stdout).toContain('table_name');
+    expect(r.code, r.stdout.slice(-1500) + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/nbac_team_boxscore\s+\|\s+\d+ \|\s+\d+ \|\s+9\d\.\d \|/);
-    expect(r.stdout).toMatch(/gate 1\.2 .*not passed under --yes/);
-    expect(r.stdout).toContain('resume with: ./runbook/01-validate-phase2.mts --yes --from 1.2');
+    expect(r.stdout).toMatch(/✔ 1\.2: Fix .* \(from --yes\)/);
+    expect(r.stdout.match(/── 1\.2 Decision Point/g)!.length).toBeGreaterThanOrEqual(2);
+    const gates = fs.readFileSync(sb.journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.event === 'gate');
+    expect(gates[0]).toMatchObject({ answer: 'fix', answeredBy: 'yes' });
+    expect(gates[0].rule).toMatch(/^--yes takes the recommendation "Fix/);
   });
 
   it('fixes Phase 2 at 1.3, reports what stayed missing, and returns to the gate', () => {
@@ -44,7 +46,7 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(typeof cov.rows[0].actual_dates).toBe('number');
     expect(cov.sql).toContain('@start_date');
     expect(doc.gates).toHaveLength(1);
-    expect(doc.gates[0]).toMatchObject({ id: '1.2', answer: 'document', note: 'known gaps, accepted by on-call', recommendation: null });
+    expect(doc.gates[0]).toMatchObject({ id: '1.2', answer: 'document', note: 'known gaps, accepted by on-call', recommendation: 'fix' });
     expect(doc.exitCode).toBe(0);
     expect(r.stderr).toContain('Decision table'); // human output went to stderr
   });
