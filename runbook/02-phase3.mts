@@ -69,9 +69,13 @@ const run = actionStep<void, RunSummary[]>({
 const progress = sqlStep({ id: '2.2', title: 'Monitor Progress', query: phaseProgress(PHASE), timeoutMs: 30_000 });
 
 /**
- * After all processors finish: dates, earliest and latest per table. The
- * summaries should cover every game date of the range; the player context only
- * the dates with props lines.
+ * After all processors finish: dates, earliest and latest per table.
+ * **Expected:** ~170 dates for each table (varies by season length), as the
+ * original says. Ours: the summaries should cover every final game date of the
+ * range and the player context only the dates with props lines; 2.3.1 compares
+ * each table with those exact figures from the schedule (on the seeded
+ * warehouse 165-166 per complete regular season; a postseason, `--part
+ * postseason`, adds 45-47).
  */
 const validation = sqlStep({ id: '2.3', title: 'Validate Phase 3 Complete', query: phase3Validation, timeoutMs: 30_000 });
 

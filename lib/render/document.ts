@@ -154,13 +154,14 @@ function overviewSection(scripts: LoadedScript[], asOf: string): Section {
   const seasons = SEASONS.map((s) => seasonAsOf(s, asOf));
   const gates = allSteps(scripts).filter((st): st is GateStep => st.kind === 'gate');
   const blocks: Block[] = [[
-    `- **Total scope:** every final game date (${code('game_status = 3')} in ${code('nba_raw.nbac_schedule')}) from ${PHASE2_START} to ${asOf}, across ${seasons.length} seasons.`
+    `- **Total scope:** ~675 game dates across ${seasons.length} seasons (the original's figure). Ours: every final game date (${code('game_status = 3')} in ${code('nba_raw.nbac_schedule')}) from ${PHASE2_START} to ${asOf}, regular seasons and postseasons (play-in and playoffs).`
       + ` The dates come from the schedule in the warehouse and this document is rendered from code alone, so it gives the ranges below; Step 1 counts the game dates (${code('expected')}).`,
     `- **Strategy:** season by season, with validation gates: ${gates.map(stepLink).join(', ')}.`,
     `- **Estimated time:** not derived from code: it depends on the warehouse. The original runbook: several hours per phase (can run overnight). The backfills print progress per job while they run.`,
   ]];
-  blocks.push(table(['Season', 'Regular season', 'Phase 4 bootstrap (no records)', 'Note'], seasons.map((s) => [
-    s.id, `${s.start} .. ${s.end}`, `${s.start} .. ${s.bootstrapEnd}`, s.partial ? `partial: ends at the as-of date (${code('--as-of')})` : '',
+  blocks.push(table(['Season', "Regular season (the original's range)", 'Postseason (play-in and playoffs)', 'Phase 4 bootstrap (no records)', 'Note'], seasons.map((s) => [
+    s.id, `${s.start} .. ${s.end}`, s.postseason ? `${s.postseason.start} .. ${s.postseason.end} (${code(`--part postseason`)})` : 'none yet',
+    `${s.start} .. ${s.bootstrapEnd}`, s.partial ? `partial: ends at the as-of date (${code('--as-of')})` : '',
   ])));
   blocks.push(table(['Section', 'Script', 'Range without flags'], scripts.map((s) => {
     const view = viewOf(s, asOf);
@@ -215,7 +216,7 @@ export function renderDocument(input: DocumentInput): string {
     [`# ${TITLE}`],
     [
       `- **Purpose:** step-by-step instructions for executing the ${seasons.length}-season backfill (${seasons[0].id} to ${seasons[seasons.length - 1].id}, as of ${asOf}).`,
-      `- **Prerequisites:** the ${link('Pre-Flight Checklist', slug('Pre-Flight Checklist'))} passes.`,
+      `- **Prerequisites:** Phase 4 backfill jobs created, player boxscore scraper fixed (the original's). Ours: the ${link('Pre-Flight Checklist', slug('Pre-Flight Checklist'))} checks both (pre.1, pre.4).`,
       `- **How to use it:** each section is a script in ${code('runbook/')}; each step shows what it runs and the command that runs it.`
         + ` Edit the scripts, not this file: ${code('npm run render')} regenerates it and ${code('npm run render -- --check')} fails when it is stale.`,
     ],

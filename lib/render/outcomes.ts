@@ -4,6 +4,7 @@
  * imports; otherwise rendered from the job list. Either way with what each
  * table should hold as a rule, since the counts need the warehouse.
  */
+import { MIN_ZONE_SHOTS } from '../jobs/phase4/player_shot_zone_analysis.ts';
 import { SEASONS } from '../seasons/calendar.ts';
 import { QUALITY_POLICY } from '../gates/quality.ts';
 import { allSteps, stepLink, type Section } from './context.ts';
@@ -48,8 +49,12 @@ export function outcomesSection(scripts: LoadedScript[], jobs: readonly JobInfo[
   }
   const { afterWeek, goodPct } = QUALITY_POLICY;
   blocks.push(['**Quality expectations:**'], [
-    `- First ${afterWeek} weeks of each season: degraded quality (limited history); shown, not judged.`,
+    `- First 2-3 weeks of each season: degraded quality (limited history). Ours: weeks 1-${afterWeek} are shown, not judged (week 1 is bootstrap: no records).`,
     `- After week ${afterWeek}: ${goodPct}%+ should be "Good" quality (${code('completeness_pct >= 90')}).`,
+    `- Shot zones will be NULL for most historical data (play-by-play sparse). Ours: a zone split needs ${MIN_ZONE_SHOTS} play-by-play shots in a player's last 10 games, else the zone columns are NULL; 5.4.1 measures the NULL share per season and says why when it is not most.`,
+  ], [
+    "**Scope:** the original's figures count every game date (its ~650 is about the ~675 game dates of the scope, postseason included), but its per-season ranges stop at each regular season's last day. "
+      + `Ours: Step 4 runs each postseason (play-in and playoffs) after its regular season (${code('--regular-season-only')} follows the original's ranges alone), and 5.4 expects the dates of the scope that was run, naming any scope left out with the command that fills it.`,
   ]);
   return { title: 'Expected Outcomes', blocks };
 }
