@@ -255,7 +255,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   let todo: string[] = [];
   await w.hold(async () => {
     if (job.createSql) await ensureDdl(w, [job.createSql(w.project)]);
-    await closeAbandoned(w);
+    await closeAbandonedOnce(w);
     const plan = await planRun(w, job, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
     const all = [...plan.gameDates, ...plan.bootstrap, ...plan.noGames].sort();
@@ -373,6 +373,21 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   summary.ms = Date.now() - t0;
   report();
   return summary;
+}
+
+/** When this process last closed abandoned rows on each warehouse. */
+const lastClosed = new WeakMap<Warehouse, number>();
+
+/**
+ * Abandoned rows are closed for every processor at once, so the jobs a step
+ * starts together (or one after another within a minute) need it only once:
+ * on BigQuery each check is a job of about a second.
+ */
+async function closeAbandonedOnce(w: Warehouse): Promise<void> {
+  const at = lastClosed.get(w);
+  if (at !== undefined && Date.now() - at < 60_000) return;
+  lastClosed.set(w, Date.now());
+  await closeAbandoned(w);
 }
 
 /** Runs an idempotent closing statement (running → failed) through a passing outage, pausing between tries. */
