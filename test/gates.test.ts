@@ -144,7 +144,7 @@ describe('failures gate: each failed date judged by its cause', () => {
 
   it('names the Phase 2 tables it will re-load, and says what comes afterwards', () => {
     const d = gate.decide(ev([fc('phase2-not-reloaded', { reload_tables: ['nba_raw.nbac_team_boxscore'] }), fc('phase2-unavailable', { data_date: '2021-11-17' })]));
-    expect(d.reason).toBe('1 date(s) (2021-11-03) lack Phase 2 data (nba_raw.nbac_team_boxscore) that has not been re-loaded since they failed: re-load them with the Phase 2 job, then re-run them; 1 more to document afterwards');
+    expect(d.reason).toBe('1 date(s) (2021-11-03) lack Phase 2 data (nba_raw.nbac_team_boxscore) that has not been re-loaded since they failed: re-load them with the Phase 2 job, then re-run them; 1 more failed processor-date(s) to document afterwards');
   });
 
   it('each cause maps to one remedy', () => {

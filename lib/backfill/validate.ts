@@ -60,7 +60,12 @@ async function latestState(ctx: RunContext, processorName: string, dates: string
   );
   return new Map(r.rows.map((x) => [x.data_date, x.status === 'failed' && x.missing_dependencies?.length
     ? `DependencyError (${x.missing_dependencies.join(', ')})`
-    : x.status === 'skipped' ? `skipped: ${x.skip_reason}` : x.status === 'failed' ? `failed: ${(x.errors ?? '').slice(0, 60)}` : x.status]));
+    : x.status === 'skipped' ? `skipped: ${x.skip_reason}` : x.status === 'failed' ? `failed: ${errorText(x.errors).slice(0, 90)}` : x.status]));
+}
+
+/** The readable part of an errors column (its "error" field), or the text as it is. */
+function errorText(errors: string | null): string {
+  try { return String(JSON.parse(errors ?? '').error ?? errors); } catch { return errors ?? ''; }
 }
 
 /** Each of the phase's tables: actual dates vs expected, shortfalls explained. */

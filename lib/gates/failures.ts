@@ -114,7 +114,7 @@ export function failureGate(): Omit<GateStep<FailureEvidence>, 'id' | 'title' | 
       for (const f of e.failures) by.set(remedyOf(f), [...(by.get(remedyOf(f)) ?? []), f]);
       const choice = ORDER.find((c) => by.has(c))!;
       const fs = by.get(choice)!;
-      const later = ORDER.filter((c) => c !== choice && by.has(c)).map((c) => `${by.get(c)!.length} more to ${c} afterwards`);
+      const later = ORDER.filter((c) => c !== choice && by.has(c)).map((c) => `${by.get(c)!.length} more failed processor-date(s) to ${c} afterwards`);
       const tail = later.length ? `; ${later.join(', ')}` : '';
       if (choice === 'fix-phase2') {
         const tables = [...new Set(fs.flatMap((f) => f.reload_tables))];
