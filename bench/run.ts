@@ -119,6 +119,17 @@ process.on('uncaughtException', (e) => {
   process.exit(1);
 });
 
+function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(args[0], args.slice(1), { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += String(d); });
+    child.stderr.on('data', (d) => { out += String(d); });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
 console.log(`benchmark on ${os.cpus().length} cores, node ${process.version}; scratch ${dir}\n`);
 
 const base = await seeded('seed-x1', 1);
@@ -192,6 +203,34 @@ if (!quick) {
   const x10 = a10.ms + b10.ms;
   note('Phase 3 + 4, four seasons, 10× data, set-based', secs(x10), '');
   note('time ratio 10× data / 1× data', `${(x10 / x1).toFixed(1)}×`, 'goal ≤ 10× (no worse than linear)');
+}
+
+// ── Issue 11: Step 4 through the platform's own command vs the in-process reference platform ──
+// The same script, the same seeded data, one after the other; then the two warehouses are compared.
+{
+  const answers = ['--yes', '--answer', '2.4.1=document:bench', '--answer', '3.4.1=document:bench', '--answer', '4.2.1=proceed', '--answer', '3.3.2=document:bench'];
+  const step4 = async (name: string, runner: string[]) => {
+    const file = copy(base.file, name);
+    const t0 = performance.now();
+    const r = await runScript(['./runbook/04-remaining-seasons.mts', ...answers, ...runner], { RUNBOOK_WAREHOUSE: file, RUNBOOK_JOURNAL: path.join(dir, `${name}.jsonl`) });
+    const ms = performance.now() - t0;
+    if (r.code !== 0) throw new BenchFailure(`Step 4 ${runner.join(' ')} exited ${r.code}:\n${r.out.slice(-3000)}`);
+    return { file, ms };
+  };
+  const builtin = await step4('step4-builtin', ['--runner', 'builtin']);
+  const command = await step4('step4-command', ['--runner', 'command', '--backfill-cmd', './bin/run_backfill.sh']);
+  note('Step 4, four seasons, --runner builtin', secs(builtin.ms), '');
+  note('Step 4, four seasons, --runner command (./bin/run_backfill.sh)', secs(command.ms), '');
+  note('ratio command / builtin (same run)', `${(command.ms / builtin.ms).toFixed(2)}×`, 'goal ≤ 2×');
+  const { tableChecksum, latestStates } = await import('../test/support/inspect.ts');
+  const differ: string[] = [];
+  for (const j of [...PHASE3_JOBS, ...PHASE4_JOBS]) {
+    const [x, y] = [await tableChecksum(builtin.file, j.output.name, j.output.keys), await tableChecksum(command.file, j.output.name, j.output.keys)];
+    if (x.rows !== y.rows || x.sha !== y.sha) differ.push(`${j.output.name} (${x.rows} vs ${y.rows} rows)`);
+  }
+  const strip = (rows: Record<string, unknown>[]) => JSON.stringify(rows.map(({ processor_name, data_date, status, skip_reason }) => [processor_name, data_date, status, skip_reason]));
+  if (strip(await latestStates(builtin.file)) !== strip(await latestStates(command.file))) differ.push('latest run-history states');
+  note('Step 4 tables and latest states, command vs builtin', differ.length ? `DIFFER: ${differ.join(', ')}` : 'identical', 'identical');
 }
 
 fs.rmSync(dir, { recursive: true, force: true });

@@ -16,8 +16,8 @@ import { PART_OPTION } from '../lib/notebook/flags.ts';
 import { seasonIntro } from '../lib/seasons/intro.ts';
 import { PHASE3_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
-import { backfillCommand, previewJobs, type JobPreview } from '../lib/backfill/preview.ts';
-import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
+import { backfillCommand, type JobPreview } from '../lib/backfill/preview.ts';
+import { dryRunJobs, runJobs, showSummaries } from '../lib/backfill/parallel.ts';
 import { confirmRunGate } from '../lib/gates/confirm-run.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { failureMeanings, phase3Validation, phaseFailures, phaseProgress } from '../lib/queries/phase3.ts';
@@ -36,7 +36,7 @@ const preview = checkStep<void, JobPreview[]>({
   id: '2.1', title: 'Run All 5 Phase 3 Processors (Parallel OK) - Dry Run',
   commands: (ctx) => PHASE3_JOBS.map((j) => `${backfillCommand(j.job, ctx.range)} --dry-run`),
   async run(ctx) {
-    const rows = await previewJobs(ctx.w, PHASE3_JOBS, ctx.range);
+    const rows = await dryRunJobs(ctx, PHASE3_JOBS);
     ctx.out.table(['job', 'game_dates', 'to_process', 'skipped', 'dependency_gaps'], rows);
     return rows;
   },
@@ -56,7 +56,7 @@ const run = actionStep<void, RunSummary[]>({
   plan: (ctx) => [`Writes ${PHASE3_JOBS.map((j) => j.output.name).join(', ')} for ${ctx.range.start}..${ctx.range.end}, and the run history.`],
   async run(ctx) {
     const summaries = await runJobs(ctx, PHASE3_JOBS, { parallel: true });
-    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows(summaries));
+    showSummaries(ctx, summaries);
     return summaries;
   },
 });
@@ -141,6 +141,7 @@ export const runbook: RunbookDef = {
   title: 'Step 2: Phase 3 Backfill',
   defaultRange: null,
   lease: 'phase3',
+  startsJobs: true,
   options: [PART_OPTION],
   intro: (ctx) => seasonIntro(ctx, 'phase3'),
   steps: [preview, confirm, run, progress, validation, expected, calendar, failures, decide, rerun, fixPhase2],

@@ -15,7 +15,7 @@ import { seasonIntro } from '../lib/seasons/intro.ts';
 import { PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
-import { runJobs, summaryRows } from '../lib/backfill/parallel.ts';
+import { runJobs, showSummaries } from '../lib/backfill/parallel.ts';
 import { compareWithExpected, failureEvidence, qualityEvidence, rerunFailed, rerunnable, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureGate, type FailureEvidence } from '../lib/gates/failures.ts';
 import { qualityGate, type QualityEvidence, type WeekQuality } from '../lib/gates/quality.ts';
@@ -41,7 +41,7 @@ const runInOrder = PHASE4_JOBS.map((job, k) => actionStep<void, RunSummary>({
   plan: (ctx) => [`Writes ${job.output.name} for ${ctx.range.start}..${ctx.range.end}${k ? `, reading what ${PHASE4_JOBS[k - 1].job} wrote` : ''}.`],
   async run(ctx) {
     const [summary] = await runJobs(ctx, [job], { parallel: false });
-    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows([summary]));
+    showSummaries(ctx, [summary]);
     return summary;
   },
 }));
@@ -128,6 +128,7 @@ export const runbook: RunbookDef = {
   title: 'Step 3: Phase 4 Backfill',
   defaultRange: null,
   lease: 'phase4',
+  startsJobs: true,
   options: [PART_OPTION],
   intro: (ctx) => ['CRITICAL: Phase 4 processors MUST run in sequence, not parallel!', ...seasonIntro(ctx, 'phase4')],
   steps: [...runInOrder, jobFailed, rerunJob, validation, expected, calendar, quality, weekly, qualityDecision, failures, decide, rerun],

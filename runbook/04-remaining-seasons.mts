@@ -84,6 +84,7 @@ export const runbook: RunbookDef = {
   title: 'Step 4: Repeat for Remaining Seasons',
   defaultRange: (asOf) => ({ start: SEASONS[0].start, end: asOf }),
   resume: 'history',
+  startsJobs: true,
   options: [
     { name: 'seasons', kind: 'string', valueName: 'S1,S2', help: `seasons to run, oldest first (default: every season not complete; ${SEASONS.map((s) => s.id).join(', ')})` },
     { name: 'regular-season-only', kind: 'flag', help: "the original's ranges alone: leave out each season's postseason (play-in and playoffs)" },

@@ -15,7 +15,7 @@ import { phase2Range } from '../lib/notebook/flags.ts';
 import { formatRanges } from '../lib/seasons/calendar.ts';
 import { JOBS, PHASE4_JOBS } from '../lib/jobs/registry.ts';
 import { backfillCommand } from '../lib/backfill/preview.ts';
-import { summaryRows } from '../lib/backfill/parallel.ts';
+import { showSummaries } from '../lib/backfill/parallel.ts';
 import { rerunFailed, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureMeanings } from '../lib/queries/phase3.ts';
 import type { RunSummary } from '../lib/backfill/runner.ts';
@@ -114,7 +114,7 @@ const rerun = actionStep<FailureRow[], RunSummary[]>({
   plan: (_ctx, rows) => [`Re-runs ${rows.length} failed processor-date(s); nothing else is touched.`],
   async run(ctx, rows) {
     const summaries = await rerunFailed(ctx, rows);
-    ctx.out.table(['job', 'succeeded', 'failed', 'skipped', 'records', 'statements', 'seconds'], summaryRows(summaries));
+    showSummaries(ctx, summaries);
     const still = summaries.reduce((a, s) => a + s.failed, 0);
     if (still) ctx.out.warn(`${still} date(s) still failing: ./runbook/troubleshoot.mts dependency-errors shows what they lack`);
     else ctx.out.ok('every re-run date succeeded');

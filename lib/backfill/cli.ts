@@ -6,15 +6,16 @@
  * Exit codes: 0 every date succeeded or was skipped, 1 some dates failed (or an
  * unexpected failure), 2 bad input.
  */
-import { COMMON_OPTIONS, checkDate, checkInCalendar, helpText, parseArgv, type OptionSpec } from '../notebook/flags.ts';
+import { COMMON_OPTIONS, checkDate, checkInCalendar, checkMaxBytesBilled, checkProject, helpText, parseArgv, type OptionSpec } from '../notebook/flags.ts';
 import { EXIT, UsageError } from '../notebook/errors.ts';
 import { Output } from '../notebook/output.ts';
-import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
 import { connectWarehouse } from '../notebook/connect.ts';
 import { formatRanges } from '../seasons/calendar.ts';
 import { WarehouseError } from '../warehouse/types.ts';
 import { JOBS, findJob, type RegisteredJob } from '../jobs/registry.ts';
 import { planRun, runBackfill, type Strategy } from './runner.ts';
+import { shortenMiddle } from '../platform/text.ts';
+import { CommandBoard, type BoardItem } from '../platform/board.ts';
 
 const SHARED = new Set(['backend', 'warehouse', 'project', 'location', 'bq-endpoint', 'max-bytes-billed', 'dry-run', 'start-date', 'end-date', 'help', 'json']);
 
@@ -46,13 +47,51 @@ export function parseDateList(value: string): string[] {
   return [...new Set(parts)].sort();
 }
 
-/** One line per job, aligned, so `--list | grep precompute` reads like the original. */
-export function listJobs(out: Output): void {
-  const rows = JOBS.map((j) => [j.job, j.processorName, j.output.name,
-    j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any']);
-  const widths = [0, 1, 2].map((k) => Math.max(...rows.map((r) => r[k].length)));
-  out.line(`${'job'.padEnd(widths[0])}  ${'processor_name'.padEnd(widths[1])}  ${'output_table'.padEnd(widths[2])}  runs`);
-  for (const r of rows) out.line(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
+/**
+ * One line per job, aligned, so `--list | grep precompute` reads like the
+ * original. Within 100 columns and readable from 60: the processor name gives
+ * way first, then names are shortened in the middle (`analytics/…game_summary`);
+ * the legends sit on their own lines, wrapped to the width.
+ */
+export function listJobs(out: Output, width = listWidth()): void {
+  const w = Math.max(40, Math.min(width, 100));
+  const dataset = (j: RegisteredJob) => j.output.name.split('.')[0];
+  const runs = (j: RegisteredJob) => (j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any');
+  const rows = JOBS.map((j) => [j.job, j.processorName, dataset(j), runs(j)]);
+  const head = ['job', 'processor_name', 'dataset', 'runs'];
+  const natural = [0, 1, 2, 3].map((k) => Math.max(head[k].length, ...rows.map((r) => r[k].length)));
+  const widths = [...natural];
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.filter((x) => x > 0).length - 1);
+  // The processor column shrinks first (to 14), then goes; then the job names are shortened in the middle.
+  while (total() > w && widths[1] > 14) widths[1]--;
+  if (total() > w) widths[1] = 0;
+  while (total() > w && widths[0] > 16) widths[0]--;
+  const line = (r: string[]) => r.map((c, k) => (widths[k] ? shortenMiddle(c, widths[k]).padEnd(widths[k]) : null))
+    .filter((c) => c !== null).join('  ').trimEnd();
+  out.line(line(head));
+  for (const r of rows) out.line(line(r));
+  out.line();
+  const legends = [
+    'Each job writes <dataset>.<its name>: analytics/player_game_summary writes nba_analytics.player_game_summary; the ML feature store writes nba_predictions.ml_feature_store.',
+    'runs: any = a Phase 2 re-load, any time; parallel = Phase 3, all five at once; 1st..5th = Phase 4, strictly in this order, each after the previous finished.',
+    ...(widths[1] === 0 ? ['processor_name hidden at this width (it is the run history\'s processor_name); widen the terminal to see it.'] : []),
+  ];
+  for (const l of legends) for (const part of wrap(l, w)) out.line(part);
+}
+
+function listWidth(): number {
+  const cols = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS) || undefined;
+  return cols ?? 100;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur && cur.length + 1 + word.length > width) { out.push(cur); cur = `  ${word}`; } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 export async function backfillMain(argv: string[]): Promise<number> {
@@ -80,6 +119,8 @@ export async function backfillMain(argv: string[]): Promise<number> {
     }
     if (flags.strategy !== 'set' && flags.strategy !== 'per-date') throw new UsageError(`--strategy must be set or per-date, not ${JSON.stringify(flags.strategy)}`);
     if (flags.backend !== 'duckdb' && flags.backend !== 'bigquery') throw new UsageError(`unknown backend ${JSON.stringify(flags.backend)}; valid: duckdb, bigquery`);
+    checkProject(String(flags.project));
+    if (flags['max-bytes-billed'] !== undefined) checkMaxBytesBilled(String(flags['max-bytes-billed']));
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`error: ${e.message}\n`); return e.exitCode; }
     throw e;
@@ -108,14 +149,15 @@ export async function backfillMain(argv: string[]): Promise<number> {
       out.info(`  then: ${job.load ? 're-loads each date from the source' : 'per chunk, one transaction: DELETE the dates, INSERT … SELECT, key checks, run history'}`);
       return EXIT.done;
     }
-    const state: ProgressState = { label: job.job, done: 0, total: 0, startedAt: Date.now() };
-    const board = new ProgressBoard(process.stderr, [state]);
+    // The board cuts its line to the terminal's width: a narrow pane never wraps (and garbles) a redraw.
+    const state: BoardItem = { label: job.job, expected: 0, done: 0, failed: 0, seen: true, startedAt: Date.now() };
+    const board = new CommandBoard(process.stderr, [state]);
     const summary = await runBackfill(w, job, {
       ...range, strategy: flags.strategy as Strategy, signal: abort.signal,
-      onProgress: (p) => { Object.assign(state, { done: p.done, total: p.total, failed: p.failed }); board.render(); },
+      onProgress: (p) => { Object.assign(state, { done: p.done, expected: p.total, failed: p.failed }); board.render(); },
     });
     state.finishedAt = Date.now();
-    board.render();
+    board.render(true);
     const ok = summary.outcomes.filter((o) => o.status === 'success').length;
     out.info(`${job.job}: ${ok} succeeded, ${summary.failed} failed, ${summary.skipped} skipped; ${summary.records} records; run_id ${summary.runId}; ${summary.statements} statements in ${(summary.ms / 1000).toFixed(1)} s`);
     const failed = summary.outcomes.filter((o) => o.status === 'failed');

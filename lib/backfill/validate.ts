@@ -16,6 +16,7 @@ import { QUALITY_POLICY, type QualityEvidence, type WeekQuality } from '../gates
 import { finalGameDates } from '../queries/phase2.ts';
 import { phase3GapsInLowWindows } from '../queries/phase4.ts';
 import { PLAYER_WINDOW_GAMES } from '../jobs/phase4/sql.ts';
+import { runJobDates } from './parallel.ts';
 
 export interface FailureRow {
   data_date: string; processor_name: string; error_preview: string | null; missing_dependencies: string[] | null;
@@ -221,10 +222,11 @@ export async function rerunFailed(ctx: RunContext, failures: FailureRow[]): Prom
   const out: RunSummary[] = [];
   const byProcessor = new Map<string, string[]>();
   for (const f of failures) byProcessor.set(f.processor_name, [...(byProcessor.get(f.processor_name) ?? []), f.data_date]);
-  // Phase 4 re-runs must keep their order: the registry lists jobs in run order.
-  for (const job of JOBS.filter((j) => byProcessor.has(j.processorName))) {
-    const s = await runBackfill(ctx.w, job, { dates: byProcessor.get(job.processorName)!, runId: ctx.runId, signal: ctx.signal });
-    ctx.out.info(`${job.job}: ${s.outcomes.filter((o) => o.status === 'success').length} re-run ok, ${s.failed} still failing`);
+  // Phase 4 re-runs must keep their order: the registry lists jobs in run order. Phase 3's may run together.
+  const requests = JOBS.filter((j) => byProcessor.has(j.processorName)).map((job) => ({ job, dates: byProcessor.get(job.processorName)! }));
+  const parallel = requests.every((r) => r.job.phase === 'phase_3_analytics');
+  for (const s of await runJobDates(ctx, requests, { parallel })) {
+    ctx.out.info(`${s.job}: ${s.outcomes.filter((o) => o.status === 'success').length} re-run ok, ${s.failed} still failing`);
     out.push(s);
   }
   return out;

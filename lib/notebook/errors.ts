@@ -27,3 +27,9 @@ export class Interrupted extends Error {
   readonly exitCode = EXIT.interrupted;
   constructor(readonly stepId: string | null) { super('interrupted'); this.name = 'Interrupted'; }
 }
+
+/** A step that could not finish (a platform job failed without recording its dates): exit 1, with the resume command. */
+export class StepFailed extends Error {
+  readonly exitCode = EXIT.failed;
+  constructor(readonly stepId: string | null, message: string) { super(message); this.name = 'StepFailed'; }
+}

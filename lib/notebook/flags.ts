@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_AS_OF, PHASE2_START, SEASONS, SEASON_PARTS, isValidDate, seasonAsOf, seasonById, seasonPart, type Season, type SeasonPart } from '../seasons/calendar.ts';
 import type { BackendName } from '../warehouse/types.ts';
 import { UsageError } from './errors.ts';
@@ -40,6 +41,10 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'location', kind: 'string', valueName: 'LOC', help: 'BigQuery location, e.g. US' },
   { name: 'bq-endpoint', kind: 'string', valueName: 'URL', env: 'BIGQUERY_EMULATOR_HOST', help: 'BigQuery API endpoint override (an emulator)' },
   { name: 'sandbox-suffix', kind: 'string', valueName: 'S', env: 'RUNBOOK_SANDBOX_SUFFIX', help: 'write every dataset as <dataset>S (e.g. _rb_test); Phase 2 is still read from nba_raw' },
+  { name: 'runner', kind: 'string', valueName: 'builtin|command', env: 'RUNBOOK_RUNNER', help: 'who runs the jobs: builtin (the reference platform, in-process; default on duckdb) or command (the platform\'s run_backfill.sh; default on bigquery without --sandbox-suffix)' },
+  { name: 'backfill-cmd', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_BACKFILL_CMD', help: 'the platform\'s run_backfill.sh, for --runner command' },
+  { name: 'platform-dir', kind: 'string', valueName: 'DIR', help: 'working directory of the platform\'s jobs (default: the repository holding --backfill-cmd)' },
+  { name: 'max-parallel', kind: 'string', valueName: 'N', default: '5', help: 'jobs run at once where the runbook allows parallel jobs (Phase 3)' },
   { name: 'max-bytes-billed', kind: 'string', valueName: 'BYTES', help: 'BigQuery: fail any query that would bill more (default 10 GiB)' },
   { name: 'journal', kind: 'string', valueName: 'PATH', env: 'RUNBOOK_JOURNAL', default: '.runbook/journal.jsonl', help: 'where every run, step and answer is recorded' },
   { name: 'help', kind: 'flag', help: 'show this help' },
@@ -136,11 +141,69 @@ export interface CommonOptions {
   location?: string;
   bqEndpoint?: string;
   maxBytesBilled?: number;
+  /** Who runs the jobs: the in-process reference platform, or the platform's own run_backfill.sh. */
+  runner: RunnerName;
+  /** Absolute path of the platform's run_backfill.sh (--runner command). */
+  backfillCmd: string | null;
+  /** Where the platform's jobs run; null: the repository holding backfillCmd. */
+  platformDir: string | null;
+  maxParallel: number;
   /** Every dataset the reference platform writes (and every validation reads) becomes `<dataset><suffix>`. */
   sandboxSuffix: string | null;
   journal: string;
   user: string;
   host: string;
+}
+
+export type RunnerName = 'builtin' | 'command';
+
+/** --max-bytes-billed: a positive whole number of bytes. */
+export function checkMaxBytesBilled(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-bytes-billed ${JSON.stringify(value)} must be a positive whole number of bytes, e.g. 10737418240`);
+  return n;
+}
+
+/** --project: a Google Cloud project id (6-30 characters: lower-case letters, digits, hyphens; starts with a letter). */
+export function checkProject(value: string): string {
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value)) throw new UsageError(`--project ${JSON.stringify(value)} is not a valid project id (6-30 characters: a-z, 0-9 and -, starting with a letter), e.g. nba-props-platform`);
+  return value;
+}
+
+/**
+ * The runner flags. The reference platform writes only to the embedded
+ * warehouse: on BigQuery it is refused unless it writes to sandbox datasets.
+ */
+export function resolveRunner(flags: RawFlags, backend: BackendName, sandboxSuffix: string | null): Pick<CommonOptions, 'runner' | 'backfillCmd' | 'platformDir' | 'maxParallel'> {
+  const given = flags.runner !== undefined ? String(flags.runner) : undefined;
+  if (given !== undefined && given !== 'builtin' && given !== 'command') throw new UsageError(`--runner ${JSON.stringify(given)}: valid runners are builtin, command`);
+  // A sandbox suffix exists for the reference platform (it moves what that writes): it implies builtin.
+  const runner: RunnerName = (given as RunnerName | undefined) ?? (backend === 'bigquery' && !sandboxSuffix ? 'command' : 'builtin');
+  if (runner === 'command' && sandboxSuffix) {
+    throw new UsageError('--sandbox-suffix moves what the reference platform writes (--runner builtin); the platform\'s own command writes its real datasets, so it takes no suffix');
+  }
+  if (runner === 'builtin' && backend === 'bigquery' && !sandboxSuffix) {
+    throw new UsageError('--runner builtin writes the reference platform\'s rows: refused on BigQuery; use --runner command --backfill-cmd PATH, or --sandbox-suffix S to write to sandbox datasets');
+  }
+  let backfillCmd: string | null = null;
+  if (flags['backfill-cmd'] !== undefined) {
+    const file = path.resolve(String(flags['backfill-cmd']));
+    let ok = false;
+    try { ok = fs.statSync(file).isFile(); fs.accessSync(file, fs.constants.X_OK); } catch { ok = false; }
+    if (!ok) throw new UsageError(`--backfill-cmd ${JSON.stringify(String(flags['backfill-cmd']))} is not an executable file (the platform's bin/run_backfill.sh)`);
+    backfillCmd = file;
+  }
+  let platformDir: string | null = null;
+  if (flags['platform-dir'] !== undefined) {
+    platformDir = path.resolve(String(flags['platform-dir']));
+    let dir = false;
+    try { dir = fs.statSync(platformDir).isDirectory(); } catch { dir = false; }
+    if (!dir) throw new UsageError(`--platform-dir ${JSON.stringify(String(flags['platform-dir']))} is not a directory (the platform's repository)`);
+  }
+  const mp = String(flags['max-parallel'] ?? '5');
+  const maxParallel = Number(mp);
+  if (!/^\d+$/.test(mp) || maxParallel < 1 || maxParallel > 32) throw new UsageError(`--max-parallel ${JSON.stringify(mp)} must be a whole number from 1 to 32`);
+  return { runner, backfillCmd, platformDir, maxParallel };
 }
 
 export function checkDate(flag: string, value: string): string {
@@ -245,14 +308,10 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
   const from = flags.from !== undefined ? String(flags.from) : null;
   if (from !== null && !/^[\w.]+$/.test(from)) throw new UsageError(`--from ${JSON.stringify(from)} is not a step id like 1.3`);
 
-  let maxBytesBilled: number | undefined;
-  if (flags['max-bytes-billed'] !== undefined) {
-    maxBytesBilled = Number(flags['max-bytes-billed']);
-    if (!Number.isSafeInteger(maxBytesBilled) || maxBytesBilled <= 0) throw new UsageError('--max-bytes-billed must be a positive whole number of bytes');
-  }
+  const maxBytesBilled = flags['max-bytes-billed'] !== undefined ? checkMaxBytesBilled(String(flags['max-bytes-billed'])) : undefined;
   const sandboxSuffix = flags['sandbox-suffix'] !== undefined ? checkSandboxSuffix(String(flags['sandbox-suffix'])) : null;
-  const project = String(flags.project);
-  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) throw new UsageError(`--project ${JSON.stringify(project)} is not a valid project id`);
+  const project = checkProject(String(flags.project));
+  const runner = resolveRunner(flags, backend, sandboxSuffix);
 
   const journal = checkFilePath('journal', String(flags.journal), '.runbook/journal.jsonl');
   const warehouse = checkFilePath('warehouse', String(flags.warehouse), '.warehouse/nba.duckdb');
@@ -278,6 +337,7 @@ export function resolveCommon(flags: RawFlags, defaultRange: ((asOf: string) => 
     bqEndpoint: flags['bq-endpoint'] as string | undefined,
     maxBytesBilled,
     sandboxSuffix,
+    ...runner,
     journal,
     user: os.userInfo().username,
     host: os.hostname(),

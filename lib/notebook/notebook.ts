@@ -13,7 +13,7 @@ import { WarehouseError, canDryRun, type QueryResult, type Row, type Warehouse }
 import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, partLabel, type Season } from '../seasons/calendar.ts';
-import { EXIT, GateStop, Interrupted, QuitRequested, UsageError } from './errors.ts';
+import { EXIT, GateStop, Interrupted, QuitRequested, StepFailed, UsageError } from './errors.ts';
 import { COMMON_OPTIONS, checkPositional, helpText, parseArgv, positionalHelp, resolveCommon, type CommonOptions, type DateRange, type OptionSpec, type PositionalSpec, type RawFlags } from './flags.ts';
 import { Journal, type JournalEvent } from './journal.ts';
 import { listenForPlans } from '../monitor/plans.ts';
@@ -21,6 +21,7 @@ import { DecisionStore, evidenceDigest, gatePhase, isPending, type AnsweredBy } 
 import { fileAnswer } from '../decisions/answers-file.ts';
 import { LeaseHeld, LeaseTable, type Lease } from '../lease/lease.ts';
 import { seasonKey } from '../state/model.ts';
+import { requireRunner } from '../platform/index.ts';
 import { Output } from './output.ts';
 import { Cancelled, enquirerPrompter, requireNote, type Prompter, type PromptIO } from './prompt.ts';
 import type { ActionStep, CheckStep, GateStep, RunContext, SqlStep, Step, StepContext } from './steps.ts';
@@ -38,6 +39,8 @@ export interface RunbookDef {
   resume?: 'from-step' | 'history';
   /** The phase whose lease a season's run takes before its jobs start (one runbook per season and phase). */
   lease?: 'phase3' | 'phase4';
+  /** The script starts backfill jobs (Steps 2-4): a runner able to start them is checked with the flags. */
+  startsJobs?: boolean;
   /** Lines printed under the title (the original's notes at the head of a step). */
   intro?(ctx: StepContext): string[];
   /** A positional argument (a subcommand), checked before anything is opened; flow receives it. */
@@ -98,7 +101,7 @@ export class Notebook {
     this.reached = opts.from === null;
     this.ctx = {
       range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project,
-      w, out, opts, runId, signal,
+      w, out, opts, runId, signal, script: def.script, stepId: () => this.current,
     };
     this.decisions = parent?.decisions ?? new DecisionStore(w, opts.decisionsDataset);
     this.leases = parent?.leases ?? new LeaseTable(w, opts.decisionsDataset);
@@ -520,6 +523,7 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
     else if (positionals.length) throw strayArgument(positionals[0]);
     opts = resolveCommon(flags, def.defaultRange);
     def.checkFlags?.(flags, opts);
+    if (def.startsJobs && !opts.dryRun) requireRunner(opts);
     if (opts.from && !def.steps.some((s) => s.id === opts.from || s.id.startsWith(`${opts.from}.`))) {
       throw new UsageError(`--from ${opts.from}: no such step; steps are ${def.steps.map((s) => s.id).join(', ')}`);
     }
@@ -655,6 +659,7 @@ function reportFailure(e: unknown, out: Output, stderr: NodeJS.WritableStream, d
     return e.exitCode;
   }
   if (e instanceof QuitRequested) { out.warn(`${e.message}${resume}`); return e.exitCode; }
+  if (e instanceof StepFailed) { out.fail(`${e.message}${resume}`); return e.exitCode; }
   if (e instanceof Interrupted) { out.warn(`interrupted at step ${e.stepId ?? at ?? '?'}${resume}`); return e.exitCode; }
   if (e instanceof WarehouseError) {
     stderr.write(`error: ${e.message}${resume}\n`);

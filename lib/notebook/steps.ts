@@ -26,6 +26,9 @@ export interface RunContext extends StepContext {
   /** The run id shared by everything this script invocation records. */
   runId: string;
   signal: AbortSignal;
+  /** The script and the step running now, for what a step records itself (platform commands in the journal). */
+  script?: string;
+  stepId?(): string | null;
 }
 
 export interface Query { sql: string; params: Params }

@@ -6,7 +6,11 @@
 import type { RunContext } from '../notebook/steps.ts';
 import { formatRanges } from '../seasons/calendar.ts';
 import { findJob } from '../jobs/registry.ts';
-import { runBackfill } from '../backfill/runner.ts';
+import { datesWithout } from '../backfill/runner.ts';
+import { runJobDates } from '../backfill/parallel.ts';
+import { platformFor } from '../platform/index.ts';
+import { GateStop } from '../notebook/errors.ts';
+import { Cancelled, enquirerPrompter } from '../notebook/prompt.ts';
 import type { Row } from '../warehouse/types.ts';
 import { p } from '../warehouse/params.ts';
 import { LATEST_ATTEMPT, table } from '../queries/tables.ts';
@@ -89,21 +93,62 @@ export interface ReloadOutcome {
   load_failed_dates: string;
 }
 
+/**
+ * Re-loads through the platform: the tables whose `raw/<table>` job the
+ * platform offers (its `--list`) are re-run there; for the others the commands
+ * are printed for the operator to run, and once they say so the dates are
+ * checked again against the tables (nothing is assumed to have worked).
+ */
 export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promise<ReloadOutcome[]> {
+  const by = missingByTable(rows);
+  const offered = ctx.opts.runner === 'command' && !ctx.opts.backfillCmd ? new Set<string>() : await platformFor(ctx).rawLoadJobs(ctx);
+  const auto = [...by].filter(([t]) => offered.has(`raw/${t}`));
+  const manual = [...by].filter(([t]) => !offered.has(`raw/${t}`));
   const outcomes: ReloadOutcome[] = [];
-  for (const [t, dates] of missingByTable(rows)) {
-    const job = findJob(`raw/${t}`);
-    if (!job) throw new Error(`no Phase 2 load job for ${t}`);
-    const s = await runBackfill(ctx.w, job, { dates, runId: `${ctx.runId}-${t}`, signal: ctx.signal });
-    const failed = s.outcomes.filter((o) => o.status === 'failed');
-    outcomes.push({
-      table_name: t,
-      recovered: s.outcomes.filter((o) => o.status === 'success').length,
-      still_missing: failed.length,
-      still_missing_dates: failed.map((f) => f.date).join(', '),
-      reason: [...new Set(failed.map((f) => f.reason ?? ''))].join('; '),
-      load_failed_dates: failed.filter((f) => f.errorType && f.errorType !== 'SourceUnavailable').map((f) => f.date).join(', '),
+  if (auto.length) {
+    const requests = auto.map(([t, dates]) => {
+      const job = findJob(`raw/${t}`);
+      if (!job) throw new Error(`no Phase 2 load job for ${t}`);
+      return { job, dates };
     });
+    for (const s of await runJobDates(ctx, requests, { parallel: false })) {
+      const failed = s.outcomes.filter((o) => o.status === 'failed');
+      const unrecorded = s.command?.unrecorded ?? [];
+      outcomes.push({
+        table_name: s.job.replace(/^raw\//, ''),
+        recovered: s.outcomes.filter((o) => o.status === 'success').length,
+        still_missing: failed.length + unrecorded.length,
+        still_missing_dates: [...failed.map((f) => f.date), ...unrecorded].sort().join(', '),
+        reason: [...new Set([...failed.map((f) => f.reason ?? ''), ...(unrecorded.length ? ['no run-history row written'] : [])])].join('; '),
+        load_failed_dates: [...failed.filter((f) => f.errorType && f.errorType !== 'SourceUnavailable').map((f) => f.date), ...unrecorded].sort().join(', '),
+      });
+    }
+  }
+  if (manual.length) outcomes.push(...await reloadByOperator(ctx, manual));
+  return outcomes;
+}
+
+/** The platform offers no re-load for these tables: the operator runs them, then the dates are checked again. */
+async function reloadByOperator(ctx: RunContext, tables: [string, string[]][]): Promise<ReloadOutcome[]> {
+  const cmd = ctx.opts.backfillCmd ?? './bin/run_backfill.sh';
+  ctx.out.warn(ctx.opts.runner === 'command' && ctx.opts.backfillCmd
+    ? `the platform's ${cmd} --list offers no re-load for ${tables.map(([t]) => t).join(', ')}: run the loads yourself, in the platform's repository:`
+    : 'the reference platform does not write Phase 2 data here: run the platform\'s own loads, in its repository:');
+  for (const [t, dates] of tables) ctx.out.code(`$ ${cmd} raw/${t} --dates=${dates.join(',')}`);
+  const prompter = enquirerPrompter();
+  if (ctx.opts.yes || !prompter.interactive) {
+    throw new GateStop(ctx.stepId?.() ?? '1.3.2', 'the Phase 2 loads above are for the operator to run; run them, then resume to re-validate');
+  }
+  const answer = await prompter.select('Have the loads above finished?', [
+    { value: 'done', label: 'Yes — re-validate those dates now' },
+    { value: 'stop', label: 'Stop here (resume later to re-validate)' },
+  ], 'done').catch((e) => { if (e instanceof Cancelled) return 'stop'; throw e; });
+  if (answer !== 'done') throw new GateStop(ctx.stepId?.() ?? '1.3.2', 'stopped before re-validating the Phase 2 loads');
+  const outcomes: ReloadOutcome[] = [];
+  for (const [t, dates] of tables) {
+    const job = findJob(`raw/${t}`);
+    const still = job ? [...await datesWithout(ctx.w, job.output.name, job.output.dateColumn, dates)].sort() : dates;
+    outcomes.push({ table_name: t, recovered: dates.length - still.length, still_missing: still.length, still_missing_dates: still.join(', '), reason: still.length ? 'still no rows after the operator\'s load' : '', load_failed_dates: '' });
   }
   return outcomes;
 }

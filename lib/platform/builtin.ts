@@ -1,0 +1,69 @@
+/**
+ * The reference platform, in-process: the ten processors and the Phase 2
+ * re-loads of lib/backfill/runner.ts, on the warehouse this script opened.
+ * Parallel jobs share this one process (DuckDB lets one process hold the file;
+ * statements interleave on one connection without lock errors).
+ */
+import type { RunContext } from '../notebook/steps.ts';
+import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
+import { RunStopped, runBackfill } from '../backfill/runner.ts';
+import { JOBS } from '../jobs/registry.ts';
+import type { JobRequest, JobSummary, Platform, RunManyOptions } from './types.ts';
+import { inPool } from './pool.ts';
+
+export const builtinPlatform: Platform = {
+  name: 'builtin',
+
+  async run(ctx: RunContext, requests: JobRequest[], o: RunManyOptions): Promise<JobSummary[]> {
+    const states: ProgressState[] = requests.map((r) => ({ label: r.job.job, done: 0, total: 0, startedAt: Date.now() }));
+    const board = new ProgressBoard(ctx.out.human, states);
+    const timer = setInterval(() => board.render(), 1000);
+    // Ctrl+C stops every job; so does one job failing for good, so none goes on writing after the step has failed.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const runOne = async (r: JobRequest, k: number) => {
+      states[k].startedAt = Date.now();
+      const s = await runBackfill(ctx.w, r.job, {
+        ...(r.dates ? { dates: r.dates } : { start: ctx.range.start, end: ctx.range.end }),
+        strategy: o.strategy, runId: ctx.runId, signal: stop.signal,
+        onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed }); board.render(); },
+      });
+      states[k].finishedAt = Date.now();
+      board.render();
+      return s;
+    };
+    try {
+      if (o.parallel) {
+        const settled = await inPool(requests, ctx.opts.maxParallel, (r, k) => runOne(r, k).catch((e: unknown) => {
+          if (!stop.signal.aborted) stop.abort(new RunStopped(`${r.job.job} failed: ${e instanceof Error ? e.message : String(e)}`));
+          throw e;
+        }).then((s) => ({ ok: true as const, s }), (e: unknown) => ({ ok: false as const, e })));
+        // Every job has stopped (finished, or recorded what it left) before the step fails.
+        const failed = settled.find((x) => !x.ok);
+        if (failed && !failed.ok) throw failed.e;
+        return settled.map((x) => (x as { s: JobSummary }).s);
+      }
+      const out: JobSummary[] = [];
+      for (const [k, r] of requests.entries()) {
+        if (ctx.signal.aborted) break;
+        const s = await runOne(r, k);
+        out.push(s);
+        if (o.stopOnFailure && s.failed > 0) break;
+      }
+      return out;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      clearInterval(timer);
+      board.render();
+    }
+  },
+
+  // The dry-run table (lib/backfill/preview.ts) is this platform's dry run: nothing more to start.
+  async dryRun() {},
+
+  // Generated Phase 2 rows go only to the embedded warehouse, never to BigQuery.
+  async rawLoadJobs(ctx) {
+    return new Set(ctx.w.backend === 'duckdb' ? JOBS.filter((j) => j.phase === 'phase_2_raw').map((j) => j.job) : []);
+  },
+};
