@@ -13,7 +13,8 @@ import { scopeRanges } from '../lib/final/scope.ts';
 import { qualityExpectations, type QualityDay } from '../lib/final/quality.ts';
 import { acceptanceGate } from '../lib/final/acceptance.ts';
 import { rerunPlan } from '../lib/final/rerun.ts';
-import { addDays, eachDate } from '../lib/seasons/calendar.ts';
+import { SEASONS, addDays, eachDate } from '../lib/seasons/calendar.ts';
+import { seasonParts } from '../lib/backfill/season-status.ts';
 
 const AS_OF = '2024-11-29';
 const RANGE = { start: '2021-10-01', end: '2022-06-30' };
@@ -171,6 +172,19 @@ describe('expected outcomes', () => {
     expect([o.expected.length, o.actual, o.met]).toEqual([10, 12, false]);
     expect(o.missing.map((m) => m.date)).toEqual(['2021-11-05']);
     expect(outcomeRows([o])[0].status).toBe('NOT MET (1 missing)');
+  });
+});
+
+describe("Step 4's season parts", () => {
+  it("--regular-season-only is the original's four ranges exactly; by default each postseason follows its regular season", () => {
+    // The original's Step 2-4 ranges, written out by hand.
+    const original = ['2021-22 2021-10-19..2022-04-10', '2022-23 2022-10-18..2023-04-09', '2023-24 2023-10-24..2024-04-14', '2024-25 2024-10-22..2024-11-29'];
+    const show = (ps: { id: string; start: string; end: string; part: string }[]) => ps.map((x) => `${x.id}${x.part === 'regular' ? '' : ` ${x.part}`} ${x.start}..${x.end}`);
+    expect(show(seasonParts(SEASONS, AS_OF, { postseason: false }))).toEqual(original);
+    expect(show(seasonParts(SEASONS, AS_OF, { postseason: true }))).toEqual([
+      original[0], '2021-22 postseason 2022-04-12..2022-06-30', original[1], '2022-23 postseason 2023-04-11..2023-06-30',
+      original[2], '2023-24 postseason 2024-04-16..2024-06-30', original[3],
+    ]);
   });
 });
 
