@@ -138,3 +138,181 @@ describe('runner', () => {
     ]);
   });
 });
+
+// ---- The runner's bookkeeping, figure by figure: what mutation testing showed untested ------
+
+import { planRun, type RunProgress } from '../lib/backfill/runner.ts';
+
+const history = async () => (await w.query(`SELECT run_id, data_date, status, errors, skip_reason, records_processed, missing_dependencies
+FROM \`${project}.nba_reference.processor_run_history\` ORDER BY data_date, attempt`)).rows;
+
+describe('runner: summary, progress and statements', () => {
+  it('counts every date once, reports progress from the plan to the end, and records the rows written', async () => {
+    const seen: RunProgress[] = [];
+    const s = await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', chunks: 2, onProgress: (p) => seen.push({ ...p }) });
+    expect([s.total, s.done, s.failed, s.skipped, s.records, s.interrupted]).toEqual([12, 12, 1, 0, 44, false]);
+    expect(seen[0]).toEqual({ job: 'analytics/t', total: 12, done: 0, failed: 0, skipped: 0, records: 0 });
+    // After the dependency check: 11-03 failed; then one report per chunk; the last one carries the records.
+    expect(seen.map((p) => [p.done, p.failed])).toEqual([[0, 0], [1, 1], [7, 1], [12, 1], [12, 1]]);
+    expect(seen.at(-1)).toEqual({ job: 'analytics/t', total: 12, done: 12, failed: 1, skipped: 0, records: 44 });
+    expect(s.ms).toBeGreaterThan(0);
+  });
+
+  it('statements: one for the dependency failures, then two per chunk (running rows, the transaction)', async () => {
+    // 11 dates to process: 2 chunks of 6 and 5; 3 chunks of 4, 4 and 3; per date, 11; more chunks than dates, 11.
+    expect((await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', chunks: 2 })).statements).toBe(1 + 2 * 2);
+    expect((await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30' })).statements).toBe(1 + 2 * 3);
+    expect((await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', strategy: 'per-date' })).statements).toBe(1 + 2 * 11);
+    expect((await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-30', chunks: 100 })).statements).toBe(1 + 2 * 11);
+  });
+
+  it('names a run after its processor unless given an id, and writes that id in the history', async () => {
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01'] });
+    expect(s.runId).toMatch(/^TProcessor-[0-9a-f]{8}$/);
+    const given = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-02'], runId: 'my-run' });
+    expect(given.runId).toBe('my-run');
+    expect((await history()).map((r) => [r.data_date, r.run_id])).toEqual([['2021-11-01', s.runId], ['2021-11-02', 'my-run']]);
+  });
+});
+
+describe('runner: which dates run', () => {
+  it('a date list: dates without a final game are skipped as no_games, once each, in date order', async () => {
+    const plan = await planRun(w, teamJob(fromBox), { dates: ['2021-11-07', '2021-11-02', '2021-11-01', '2021-11-07', '2021-10-30'] });
+    expect(plan).toEqual({ job: 'analytics/t', gameDates: ['2021-11-01', '2021-11-02'], bootstrap: [], noGames: ['2021-10-30', '2021-11-07'] });
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-07', '2021-11-02', '2021-11-01', '2021-11-07', '2021-10-30'] });
+    expect([s.total, s.skipped, s.failed]).toEqual([4, 2, 0]);
+    expect((await history()).map((r) => [r.data_date, r.status, r.skip_reason])).toEqual([
+      ['2021-10-30', 'skipped', 'no_games'], ['2021-11-01', 'success', null], ['2021-11-02', 'success', null], ['2021-11-07', 'skipped', 'no_games'],
+    ]);
+  });
+
+  it('bootstrap dates are a Phase 4 rule: a Phase 3 job processes them', async () => {
+    await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status) VALUES ('b1', DATE '2021-10-19', 3)`);
+    expect(await planRun(w, teamJob(fromBox), { dates: ['2021-10-19'] })).toMatchObject({ gameDates: ['2021-10-19'], bootstrap: [] });
+    expect(await planRun(w, teamJob(fromBox, { phase: 'phase_4_precompute' }), { dates: ['2021-10-19'] })).toMatchObject({ gameDates: [], bootstrap: ['2021-10-19'] });
+  });
+
+  it('only final games count: a scheduled game’s date is not a game date', async () => {
+    await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status) VALUES ('s1', DATE '2021-11-20', 1)`);
+    expect((await planRun(w, teamJob(fromBox), { start: '2021-11-12', end: '2021-11-30' })).gameDates).toEqual(['2021-11-12', '2021-11-13']);
+  });
+
+  it('dates outside the job’s scope are skipped with its reason; the others run', async () => {
+    await w.execute(`CREATE TABLE \`${project}.nba_raw.lines\` (game_date DATE)`);
+    await w.execute(`INSERT INTO \`${project}.nba_raw.lines\` VALUES (DATE '2021-11-02')`);
+    const s = await runBackfill(w, teamJob(fromBox, { scope: { table: 'nba_raw.lines', dateColumn: 'game_date', skipReason: 'no_props_lines' } }), { dates: ['2021-11-01', '2021-11-02'] });
+    expect(s.outcomes).toEqual([{ date: '2021-11-01', status: 'skipped', reason: 'no_props_lines' }, { date: '2021-11-02', status: 'success' }]);
+    expect((await history()).map((r) => [r.data_date, r.status, r.skip_reason])).toEqual([['2021-11-01', 'skipped', 'no_props_lines'], ['2021-11-02', 'success', null]]);
+  });
+
+  it('groups dependency failures by the tables missing, each with its own list', async () => {
+    await w.execute(`CREATE TABLE \`${project}.nba_raw.extra\` (game_date DATE)`);
+    await w.execute(`INSERT INTO \`${project}.nba_raw.extra\` VALUES (DATE '2021-11-01'), (DATE '2021-11-03')`);
+    const job = teamJob(fromBox, { dependencies: [
+      { table: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date', lookbackDays: 0, required: true },
+      { table: 'nba_raw.extra', dateColumn: 'game_date', lookbackDays: 0, required: true },
+      { table: 'nba_raw.optional', dateColumn: 'game_date', lookbackDays: 0, required: false },
+    ] });
+    const s = await runBackfill(w, job, { dates: ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04'] });
+    expect(s.outcomes.filter((o) => o.status === 'failed').map((o) => [o.date, o.missing])).toEqual([
+      ['2021-11-03', ['nba_raw.nbac_team_boxscore']],
+      ['2021-11-02', ['nba_raw.extra']], ['2021-11-04', ['nba_raw.extra']],
+    ]);
+    const failed = (await history()).filter((r) => r.status === 'failed');
+    expect(failed.map((r) => [r.data_date, r.missing_dependencies])).toEqual([
+      ['2021-11-02', ['nba_raw.extra']], ['2021-11-03', ['nba_raw.nbac_team_boxscore']], ['2021-11-04', ['nba_raw.extra']],
+    ]);
+    const error = JSON.parse(String(failed[0].errors));
+    expect(error).toMatchObject({ error_type: 'DependencyError', missing_dependencies: ['nba_raw.extra'] });
+    expect(error.error).toMatch(/^DependencyError: missing .*nba_raw\.extra$/);
+  });
+});
+
+describe('runner: failures and interruptions', () => {
+  it('a warehouse error fails the chunk with its code; a processor error with ProcessorError; nothing is written', async () => {
+    const broken = teamJob('SELECT game_id, team_abbr, game_date, points FROM `$P.nba_raw.no_such_table` WHERE game_date IN UNNEST(@dates)');
+    const s = await runBackfill(w, broken, { dates: ['2021-11-01'] });
+    expect(s.outcomes[0]).toMatchObject({ date: '2021-11-01', status: 'failed' });
+    const [row] = await history();
+    expect(row.status).toBe('failed');
+    expect(JSON.parse(String(row.errors)).error_type).toBe('NOT_FOUND');
+
+    const throws = teamJob(fromBox, { insertSql: () => { throw new Error('cannot build the statement'); } });
+    const t = await runBackfill(w, throws, { dates: ['2021-11-02'] });
+    expect(t.outcomes).toEqual([{ date: '2021-11-02', status: 'failed', reason: 'cannot build the statement' }]);
+    expect(JSON.parse(String((await history())[1].errors))).toEqual({ error: 'ProcessorError: cannot build the statement', error_type: 'ProcessorError' });
+    expect([t.failed, t.records]).toEqual([1, 0]);
+    expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\``)).rows[0].n).toBe(0);
+  });
+
+  it('stopped before it starts: every date to process is recorded failed, Interrupted, and nothing is written', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01', '2021-11-02', '2021-11-03'], signal: stop.signal });
+    expect(s.interrupted).toBe(true);
+    expect(s.outcomes).toEqual([
+      { date: '2021-11-03', status: 'failed', reason: 'DependencyError', missing: ['nba_raw.nbac_team_boxscore'] },
+      { date: '2021-11-01', status: 'failed', reason: 'interrupted' }, { date: '2021-11-02', status: 'failed', reason: 'interrupted' },
+    ]);
+    const rows = await history();
+    expect(rows.map((r) => [r.data_date, r.status, JSON.parse(String(r.errors)).error_type])).toEqual([
+      ['2021-11-01', 'failed', 'Interrupted'], ['2021-11-02', 'failed', 'Interrupted'], ['2021-11-03', 'failed', 'DependencyError'],
+    ]);
+    expect((await w.query(`SELECT COUNT(*) AS n FROM \`${project}.nba_analytics.t\``)).rows[0].n).toBe(0);
+  });
+
+  it('stopped after the first chunk: that chunk is kept, the rest recorded Interrupted', async () => {
+    const stop = new AbortController();
+    const s = await runBackfill(w, teamJob(fromBox), {
+      dates: ['2021-11-01', '2021-11-02', '2021-11-04', '2021-11-05'], chunks: 2, signal: stop.signal,
+      onProgress: (p) => { if (p.done === 2) stop.abort(); },
+    });
+    expect(s.outcomes.map((o) => [o.date, o.status, o.reason])).toEqual([
+      ['2021-11-01', 'success', undefined], ['2021-11-02', 'success', undefined], ['2021-11-04', 'failed', 'interrupted'], ['2021-11-05', 'failed', 'interrupted'],
+    ]);
+    expect([s.interrupted, s.done, s.failed, s.records]).toEqual([true, 4, 2, 8]);
+  });
+
+  it('a run stopped after its last chunk is complete, not interrupted', async () => {
+    const stop = new AbortController();
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01'], signal: stop.signal, onProgress: (p) => { if (p.done === 1) stop.abort(); } });
+    expect([s.interrupted, s.done, s.failed]).toEqual([false, 1, 0]);
+  });
+});
+
+describe('runner: jobs that load dates themselves (Phase 2 re-loads)', () => {
+  it('records each date as the loader reports it, counting the rows written', async () => {
+    await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_raw.loaded\` (game_date DATE)`);
+    const job = teamJob(fromBox, {
+      output: { name: 'nba_raw.loaded', dateColumn: 'game_date', keys: ['game_date'] }, dependencies: [], insertSql: undefined,
+      load: async (wh, ds) => {
+        await wh.execute(`INSERT INTO \`${project}.nba_raw.loaded\` VALUES (DATE '2021-11-01'), (DATE '2021-11-01'), (DATE '2021-11-02')`);
+        return ds.map((date) => (date === '2021-11-04' ? { date, ok: false, rows: 0, reason: 'feed returned 404' }
+          : date === '2021-11-05' ? { date, ok: false, rows: 0 } : { date, ok: true, rows: 1 }));
+      },
+    });
+    const s = await runBackfill(w, job, { dates: ['2021-11-01', '2021-11-02', '2021-11-04', '2021-11-05'], chunks: 1 });
+    expect(s.outcomes).toEqual([
+      { date: '2021-11-01', status: 'success' }, { date: '2021-11-02', status: 'success' },
+      { date: '2021-11-04', status: 'failed', reason: 'feed returned 404' }, { date: '2021-11-05', status: 'failed', reason: undefined },
+    ]);
+    expect(s.statements).toBe(1 + 1 + 2);
+    expect(s.records).toBe(3);
+    const rows = await history();
+    expect(rows.map((r) => [r.data_date, r.status, r.records_processed])).toEqual([
+      ['2021-11-01', 'success', 2], ['2021-11-02', 'success', 1], ['2021-11-04', 'failed', 0], ['2021-11-05', 'failed', 0],
+    ]);
+    expect(JSON.parse(String(rows[2].errors))).toEqual({ error: 'SourceUnavailable: feed returned 404', error_type: 'SourceUnavailable' });
+    expect(JSON.parse(String(rows[3].errors)).error).toBe('SourceUnavailable: the source has no data for this date');
+  });
+
+  it('creates the output table first when the job says how', async () => {
+    const job = teamJob(fromBox, {
+      output: { name: 'nba_analytics.fresh', dateColumn: 'game_date', keys: ['game_id', 'team_abbr'] },
+      createSql: (pr) => `CREATE TABLE IF NOT EXISTS \`${pr}.nba_analytics.fresh\` (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`,
+      insertSql: (pr) => `INSERT INTO \`${pr}.nba_analytics.fresh\` (game_id, team_abbr, game_date, points) ${fromBox.replaceAll('$P', pr)}`,
+    });
+    const s = await runBackfill(w, job, { dates: ['2021-11-01'] });
+    expect([s.failed, s.records]).toEqual([0, 4]);
+  });
+});
