@@ -23,6 +23,8 @@ export default {
   // The machine has two cores shared with other work.
   concurrency: 1,
   timeoutMS: 20_000,
+  // A loaded machine makes the first full run of the test set slow.
+  dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

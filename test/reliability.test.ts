@@ -60,7 +60,15 @@ describe('kill -9 mid-run, then re-run', () => {
 
   it('killed mid-statement (a timer, while a large insert runs), the re-run still equals the reference', async () => {
     const sb = sandbox();
-    await killWhen(sb, (out) => /\[#+/.test(out), 150); // after the first progress, inside the next chunk
+    const killed = await killWhen(sb, (out) => /\[#+/.test(out), 150); // after the first progress, inside the next chunk
+    // The kill landed mid-run: the process died of the signal (a run that had
+    // finished first would have exited 1), before its closing summary, and the
+    // warehouse holds less than a finished run writes.
+    expect(killed.code, killed.out).toBeNull();
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.out).not.toMatch(/succeeded, \d+ failed/);
+    expect((await tableChecksum(sb.warehouse, TABLE, KEYS)).rows).toBeLessThan(reference.sum.rows);
+    expect(await duplicateKeys(sb.warehouse, TABLE, KEYS)).toBe(0);
     const rerun = backfill([JOB, ...RANGE], sb);
     expect(rerun.code).toBe(1);
     expect(await tableChecksum(sb.warehouse, TABLE, KEYS)).toEqual(reference.sum);
@@ -71,9 +79,16 @@ describe('kill -9 mid-run, then re-run', () => {
 describe('re-running', () => {
   it('a completed run again changes no row and no latest state', async () => {
     const sb = sandbox();
-    backfill([JOB, ...RANGE], sb);
+    const first = backfill([JOB, ...RANGE], sb);
+    // Both runs complete: exit 1 only because of the known DependencyError dates, with the closing summary.
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toMatch(/\d+ succeeded, \d+ failed/);
     const before = { sum: await tableChecksum(sb.warehouse, TABLE, KEYS), states: await states(sb.warehouse) };
-    backfill([JOB, ...RANGE], sb);
+    // The table is full (as the uninterrupted reference), not two equal empty checksums.
+    expect(before.sum).toEqual(reference.sum);
+    const second = backfill([JOB, ...RANGE], sb);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stdout).toMatch(/\d+ succeeded, \d+ failed/);
     expect(await tableChecksum(sb.warehouse, TABLE, KEYS)).toEqual(before.sum);
     expect(await states(sb.warehouse)).toEqual(before.states);
   });
@@ -115,7 +130,7 @@ describe('Ctrl+C', () => {
 
 /** Starts a command, and sends a signal once its output matches. */
 function killWhen(sb: Sandbox, ready: (out: string) => boolean, delayMs: number, signal: NodeJS.Signals = 'SIGKILL',
-  cmd = ['bin/run_backfill.sh', JOB, ...RANGE]): Promise<{ code: number | null; out: string }> {
+  cmd = ['bin/run_backfill.sh', JOB, ...RANGE]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(ROOT, cmd[0]), cmd.slice(1), {
       cwd: ROOT, env: { ...process.env, NO_COLOR: '1', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal },
@@ -129,7 +144,7 @@ function killWhen(sb: Sandbox, ready: (out: string) => boolean, delayMs: number,
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ code, out }));
+    child.on('exit', (code, sig) => resolve({ code, signal: sig, out }));
   });
 }
 

@@ -280,32 +280,7 @@ describe('runner: failures and interruptions', () => {
   });
 });
 
-describe('runner: jobs that load dates themselves (Phase 2 re-loads)', () => {
-  it('records each date as the loader reports it, counting the rows written', async () => {
-    await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_raw.loaded\` (game_date DATE)`);
-    const job = teamJob(fromBox, {
-      output: { name: 'nba_raw.loaded', dateColumn: 'game_date', keys: ['game_date'] }, dependencies: [], insertSql: undefined,
-      load: async (wh, ds) => {
-        await wh.execute(`INSERT INTO \`${project}.nba_raw.loaded\` VALUES (DATE '2021-11-01'), (DATE '2021-11-01'), (DATE '2021-11-02')`);
-        return ds.map((date) => (date === '2021-11-04' ? { date, ok: false, rows: 0, reason: 'feed returned 404' }
-          : date === '2021-11-05' ? { date, ok: false, rows: 0 } : { date, ok: true, rows: 1 }));
-      },
-    });
-    const s = await runBackfill(w, job, { dates: ['2021-11-01', '2021-11-02', '2021-11-04', '2021-11-05'], chunks: 1 });
-    expect(s.outcomes).toEqual([
-      { date: '2021-11-01', status: 'success' }, { date: '2021-11-02', status: 'success' },
-      { date: '2021-11-04', status: 'failed', reason: 'feed returned 404' }, { date: '2021-11-05', status: 'failed', reason: undefined },
-    ]);
-    expect(s.statements).toBe(1 + 1 + 2);
-    expect(s.records).toBe(3);
-    const rows = await history();
-    expect(rows.map((r) => [r.data_date, r.status, r.records_processed])).toEqual([
-      ['2021-11-01', 'success', 2], ['2021-11-02', 'success', 1], ['2021-11-04', 'failed', 0], ['2021-11-05', 'failed', 0],
-    ]);
-    expect(JSON.parse(String(rows[2].errors))).toEqual({ error: 'SourceUnavailable: feed returned 404', error_type: 'SourceUnavailable' });
-    expect(JSON.parse(String(rows[3].errors)).error).toBe('SourceUnavailable: the source has no data for this date');
-  });
-
+describe('runner: the output table', () => {
   it('creates the output table first when the job says how', async () => {
     const job = teamJob(fromBox, {
       output: { name: 'nba_analytics.fresh', dateColumn: 'game_date', keys: ['game_id', 'team_abbr'] },

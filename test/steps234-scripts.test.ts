@@ -2,7 +2,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backfill, fileDigest, sandbox, scriptAsync as script } from './support/scripts.ts';
-import { latestStates, withWarehouse } from './support/inspect.ts';
+import { latestStates, tableChecksum, withWarehouse } from './support/inspect.ts';
+import { PHASE3_JOBS } from '../lib/jobs/registry.ts';
+
+/** Every Phase 3 table's rows, by checksum (ignoring processed_at). */
+const phase3Tables = (file: string) => Promise.all(PHASE3_JOBS.map(async (j) => [j.output.name, await tableChecksum(file, j.output.name, j.output.keys)] as const));
 
 const DOC = ['--answer', '2.4.1=document:team box scores missing at the source'];
 
@@ -71,10 +75,13 @@ describe('02-phase3 as a user runs it', () => {
     expect(Object.keys(v.rows[0])).toEqual(['table_name', 'dates', 'earliest', 'latest']);
     expect(v.rows.find((x: { table_name: string }) => x.table_name === 'player_game_summary')).toEqual({ table_name: 'player_game_summary', dates: 166, earliest: '2021-10-19', latest: '2022-04-10' });
     expect(doc.gates.map((g: { id: string; answer: string }) => `${g.id}=${g.answer}`)).toEqual(['2.1.1=run', '2.4.1=document']);
-    const before = await latestStates(sb.warehouse);
+    const before = { states: await latestStates(sb.warehouse), tables: await phase3Tables(sb.warehouse) };
+    for (const [name, sum] of before.tables) if (!name.endsWith('upcoming_player_game_context')) expect(sum.rows, name).toBeGreaterThan(0);
     const again = await script('02-phase3', ['--season', '2021-22', '--yes', ...DOC], sb);
     expect(again.code).toBe(0);
-    expect(await latestStates(sb.warehouse)).toEqual(before);
+    // The second run re-ran every job: the same rows in every table, the same latest states.
+    expect(await phase3Tables(sb.warehouse)).toEqual(before.tables);
+    expect(await latestStates(sb.warehouse)).toEqual(before.states);
   });
 
   it('--dry-run lists the five commands and the queries, writing nothing', async () => {
@@ -99,8 +106,11 @@ describe('03-phase4 and 04-remaining-seasons', () => {
     expect(order).toEqual(['precompute/team_defense_zone_analysis', 'precompute/player_shot_zone_analysis', 'precompute/player_composite_factors', 'precompute/player_daily_cache', 'precompute/ml_feature_store']);
     expect(r.stdout).toMatch(/Recommendation: Continue — \d+(\.\d)?% Good after week 3/);
     const boot = (await latestStates(sb.warehouse, 'PlayerShotZoneAnalysisProcessor')).filter((s) => s.skip_reason === 'bootstrap').map((s) => s.data_date);
-    expect(boot).toEqual(['2021-10-19', '2021-10-20', '2021-10-21', '2021-10-22', '2021-10-23', '2021-10-24', '2021-10-25'].filter((d) => boot.includes(d)));
-    expect(boot.length).toBeGreaterThan(3);
+    // Expected from the schedule: the final-game dates of the season's first 7 days (2021-10-19..25).
+    const gameDays = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT DISTINCT game_date FROM \`nba-props-platform.nba_raw.nbac_schedule\`
+WHERE game_status = 3 AND game_date BETWEEN DATE '2021-10-19' AND DATE '2021-10-25' ORDER BY game_date`)).rows.map((r) => r.game_date));
+    expect(gameDays.length).toBeGreaterThan(3);
+    expect(boot).toEqual(gameDays);
   });
 
   it('04 resumes where an interrupted run stopped, reading the run history', async () => {
