@@ -53,7 +53,8 @@ export function runLines(r: RunProgress, now: number, labelWidth: number, width:
     return [line];
   }
   const counts = `${s.done}/${s.total}${s.failed ? ` ${s.failed} failed` : ''}`;
-  const barWidth = Math.max(6, Math.min(24, width - labelWidth - counts.length - 14));
+  // The bar gives way first, so that what became of the run stays on its line.
+  const barWidth = Math.max(6, Math.min(24, width - labelWidth - counts.length - phaseWord(r).length - r.detail.length - 6));
   const head = `${shorten(s.label, labelWidth).padEnd(labelWidth)} ${bar(s.total ? s.done / s.total : 1, barWidth)} ${counts} ${phaseWord(r)}`;
   return fitted(head, r.detail, width);
 }
