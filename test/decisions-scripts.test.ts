@@ -165,7 +165,7 @@ afterAll(async () => { await fake?.close(); });
 const BQ_ENV = { GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/credentials.json', METADATA_SERVER_DETECTION: 'none' };
 const backends: [string, () => { sb: Sandbox; args: string[]; env: NodeJS.ProcessEnv }][] = [
   ['the embedded warehouse', () => ({ sb: sandbox(), args: [], env: {} })],
-  ['BigQuery (REST fake)', () => ({ sb: sandbox({ seeded: false }), args: ['--backend', 'bigquery', '--bq-endpoint', fake.endpoint], env: { ...BQ_ENV, RUNBOOK_BACKEND: 'bigquery', BIGQUERY_EMULATOR_HOST: fake.endpoint } })],
+  ['BigQuery (REST fake)', () => ({ sb: sandbox({ seeded: false }), args: ['--backend', 'bigquery', '--bq-endpoint', fake.endpoint, '--runner', 'command', '--backfill-cmd', path.join(ROOT, 'bin/run_backfill.sh')], env: { ...BQ_ENV, RUNBOOK_BACKEND: 'bigquery', BIGQUERY_EMULATOR_HOST: fake.endpoint } })],
 ];
 
 describe.each(backends)('one run per season at a time, on %s', (_name, setup) => {
