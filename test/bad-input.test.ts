@@ -66,7 +66,7 @@ const perScript: [string, string[], RegExp][] = [
   ['a reversed range', ['--start-date', '2022-01-10', '--end-date', '2022-01-01'], /the range is reversed/],
   ['an unknown flag', ['--season', '2021-22', '--parallel'], /unknown flag --parallel/],
   ['SQL in a flag value', ['--season', "2021-22'; DROP TABLE x;--"], /unknown season/],
-  ['an unknown backend', ['--backend', 'postgres'], /unknown backend "postgres"; valid: duckdb, bigquery/],
+  ['an unknown backend', ['--season', '2021-22', '--backend', 'postgres'], /unknown backend "postgres"; valid: duckdb, bigquery/],
 ];
 
 /** [name, program, args, message] */
@@ -167,6 +167,8 @@ describe('BigQuery without credentials: one line, exit 2', () => {
     const r = await run(cmd, args, {
       RUNBOOK_BACKEND: 'bigquery', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal,
       GOOGLE_APPLICATION_CREDENTIALS: path.join(sb.dir, 'missing.json'), METADATA_SERVER_DETECTION: 'none', BIGQUERY_EMULATOR_HOST: '',
+      // Scripts that start jobs drive the platform's own run_backfill.sh on BigQuery, as in production.
+      RUNBOOK_RUNNER: 'command', RUNBOOK_BACKFILL_CMD: path.join(ROOT, 'bin/run_backfill.sh'),
     });
     expectRejected(r, /credentials/i);
     expect(fs.existsSync(sb.warehouse)).toBe(false);

@@ -81,8 +81,9 @@ describe('troubleshoot.mts', () => {
     const sw = copy();
     const r = runScript('troubleshoot', ['rerun-failed', '--job', 'analytics/player_game_summary', '--yes'], sw);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/2021-10-26 \| PlayerGameSum\S*\s+\|\s+1 \| true /); // one failed attempt, still failing
-    expect(r.stdout).not.toMatch(/\| TeamDefenseGameSummaryProcessor/);
+    expect(r.stdout).toMatch(/2021-10-26 \| Playe\S*\s+\|\s+1 \| true /); // one failed attempt, still failing (names shortened in the middle to fit 100 columns)
+    expect(r.stdout).not.toMatch(/\| TeamD\S*\s+\|/);
+    expect(r.stdout).not.toMatch(/run_backfill\.sh analytics\/team_/);
     expect(r.stdout).toContain('every re-run date succeeded');
     const pgs = await latestStates(sw.file, 'PlayerGameSummaryProcessor');
     expect(pgs.find((s) => s.data_date === '2021-10-26')?.status).toBe('success');
@@ -91,7 +92,7 @@ describe('troubleshoot.mts', () => {
     // Fixed: the original's query still lists its failed attempt; ours says it no longer fails, and re-runs nothing.
     const again = runScript('troubleshoot', ['rerun-failed', '--job', 'analytics/player_game_summary', '--yes'], sw);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/2021-10-26 \| PlayerGameSum\S*\s+\|\s+1 \| false /);
+    expect(again.stdout).toMatch(/2021-10-26 \| Playe\S*\s+\|\s+1 \| false /);
     expect(again.stdout).toContain('failed attempts (the original\'s query, a row per attempt): 1 on 1 processor-date(s); still failing (latest attempt failed): 0 — 1 fixed by a later attempt.');
     expect(again.stdout).not.toContain('T3.2');
   });

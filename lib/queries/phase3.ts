@@ -112,7 +112,7 @@ SELECT
   a.processor_name,
   f.failed_attempts,
   f.latest_failed > 0 as still_failing,
-  SUBSTR(CAST(a.errors AS STRING), 1, 100) as error_preview,
+  SUBSTR(CAST(errors AS STRING), 1, 100) as error_preview,
   a.missing_dependencies
 FROM attempts AS a
 JOIN failed AS f ON f.processor_name = a.processor_name AND f.data_date = a.data_date
