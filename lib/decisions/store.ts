@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
+import { createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 
 export const DEFAULT_DECISIONS_DATASET = 'nba_reference';
 
@@ -85,9 +86,7 @@ export class DecisionStore {
   /** Creates the dataset and table when missing; idempotent. */
   async ensure(): Promise<void> {
     if (this.ensured) return;
-    const schema = this.w.backend === 'duckdb' ? this.dataset : `\`${this.w.project}.${this.dataset}\``;
-    await this.w.execute(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await this.w.execute(`CREATE TABLE IF NOT EXISTS ${this.table} (\n${COLUMNS.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n)`);
+    await createBookkeepingTable(this.w, this.dataset, 'runbook_decisions', COLUMNS);
     this.ensured = true;
   }
 

@@ -15,6 +15,7 @@ import os from 'node:os';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
+import { createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 import { EXIT, Interrupted } from '../notebook/errors.ts';
 
 export interface LeaseKey { season: string; phase: string }
@@ -70,9 +71,7 @@ export class LeaseTable {
 
   async ensure(): Promise<void> {
     if (this.ensured) return;
-    const schema = this.w.backend === 'duckdb' ? this.dataset : `\`${this.w.project}.${this.dataset}\``;
-    await this.w.execute(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await this.w.execute(`CREATE TABLE IF NOT EXISTS ${this.table} (\n${COLUMNS.map(([n, t]) => `  ${n} ${t}`).join(',\n')}\n)`);
+    await createBookkeepingTable(this.w, this.dataset, 'runbook_leases', COLUMNS);
     this.ensured = true;
   }
 
