@@ -47,6 +47,27 @@ let exitHookInstalled = false;
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try { process.kill(-pid, signal); } catch { /* already gone */ }
 }
+/** Whether any process of the group is left (its leader may have exited before its children). */
+function groupAlive(pid: number): boolean {
+  try { process.kill(-pid, 0); return true; } catch { return false; }
+}
+/**
+ * After Ctrl+C: waits until every stopped group is empty, sending SIGTERM to
+ * what is left after the grace period and SIGKILL 5 s later. A group's leader
+ * exiting is not enough: a child that ignores SIGINT would outlive the runbook.
+ */
+async function drainGroups(pids: number[], since: number): Promise<void> {
+  let termed = false;
+  for (;;) {
+    const left = pids.filter(groupAlive);
+    if (!left.length) break;
+    const waited = Date.now() - since;
+    if (waited >= graceMs() + 5_000) { for (const p of left) killGroup(p, 'SIGKILL'); }
+    else if (waited >= graceMs() && !termed) { termed = true; for (const p of left) killGroup(p, 'SIGTERM'); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const p of pids) liveGroups.delete(p);
+}
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -79,7 +100,8 @@ export function commandPlatform(opts: CommonOptions): Platform {
       const pid = p.child?.pid ?? null;
       if (pid) liveGroups.add(pid);
       const done = p.then((r) => {
-        if (pid) liveGroups.delete(pid);
+        // The group stays listed while any of its processes is left (the exit hook kills it).
+        if (pid && !groupAlive(pid)) liveGroups.delete(pid);
         return { exitCode: r.exitCode, signal: r.signal ?? null };
       });
       return { k: -1, pid, done };
@@ -137,15 +159,17 @@ export function commandPlatform(opts: CommonOptions): Platform {
 
       // Ctrl+C: SIGINT to each job's group, then SIGTERM after the grace period, then SIGKILL.
       let escalation: NodeJS.Timeout[] = [];
+      let abortedAt = 0;
       const onAbort = () => {
+        abortedAt = Date.now();
         const live = started.map((s, k) => ({ s, k })).filter(({ s, k }) => s?.pid && items[k].finishedAt === undefined);
         if (!live.length) return;
         ctx.out.err.write(`stopping ${live.length} platform job(s): SIGINT now, SIGTERM after ${formatDuration(graceMs())}\n`);
         board.detach();
         for (const { s, k } of live) { stoppedByUs.add(k); killGroup(s!.pid!, 'SIGINT'); }
         escalation = [
-          setTimeout(() => { for (const { s, k } of live) if (items[k].finishedAt === undefined) killGroup(s!.pid!, 'SIGTERM'); }, graceMs()),
-          setTimeout(() => { for (const { s, k } of live) if (items[k].finishedAt === undefined) killGroup(s!.pid!, 'SIGKILL'); }, graceMs() + 5_000),
+          setTimeout(() => { for (const { s } of live) if (groupAlive(s!.pid!)) killGroup(s!.pid!, 'SIGTERM'); }, graceMs()),
+          setTimeout(() => { for (const { s } of live) if (groupAlive(s!.pid!)) killGroup(s!.pid!, 'SIGKILL'); }, graceMs() + 5_000),
         ];
       };
       ctx.signal.addEventListener('abort', onAbort);
@@ -176,6 +200,8 @@ export function commandPlatform(opts: CommonOptions): Platform {
         }
       } finally {
         clearInterval(timer);
+        // Every stopped group must be empty before this returns, not only its leader gone.
+        if (abortedAt) await drainGroups([...stoppedByUs].map((k) => started[k]!.pid!), abortedAt);
         for (const t of escalation) clearTimeout(t);
         ctx.signal.removeEventListener('abort', onAbort);
         if (reader !== ctx.w) await reader.close().catch(() => undefined);
