@@ -73,14 +73,7 @@ export function teamWindowCtes(project: string, n: number): string {
 ),
 team_window AS (
   SELECT td.game_date AS as_of_date, td.team_abbr, w.game_id, w.game_date
-  FROM team_dates AS td
-  JOIN schedule_team_log AS latest
-    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
-    AND latest.game_date < td.game_date
-    AND COALESCE(latest.next_game_date, DATE '9999-12-31') >= td.game_date
-  CROSS JOIN ${unnestBack('latest.team_game_index', range(n), 'window_index')}
-  JOIN schedule_team_log AS w
-    ON w.team_abbr = latest.team_abbr AND w.season_year = latest.season_year AND w.team_game_index = window_index
+  ${lastTeamGamesFrom({ log: 'schedule_team_log', index: 'team_game_index', next: 'next_game_date' }, n, 'w', 'window_index')}
 )`;
 }
 
@@ -256,15 +249,7 @@ team_log AS (
 team_recent AS (
   SELECT td.game_date AS as_of_date, td.season_year, td.game_id, td.team_abbr, td.opponent_abbr, td.is_home,
     recent.game_date AS team_game_date
-  FROM team_dates AS td
-  JOIN team_log AS latest
-    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
-    AND latest.game_date < td.game_date
-    AND COALESCE(latest.next_team_date, DATE '9999-12-31') >= td.game_date
-  CROSS JOIN ${unnestBack('latest.team_game_index', range(ROSTER_RECENT_GAMES), 'recent_index')}
-  JOIN team_log AS recent
-    ON recent.team_abbr = latest.team_abbr AND recent.season_year = latest.season_year
-    AND recent.team_game_index = recent_index
+  ${lastTeamGamesFrom({ log: 'team_log', index: 'team_game_index', next: 'next_team_date' }, ROSTER_RECENT_GAMES, 'recent', 'recent_index')}
 ),
 ${rosterName} AS (
   SELECT tr.as_of_date, tr.season_year, tr.game_id, tr.team_abbr, tr.opponent_abbr, tr.is_home,
@@ -281,6 +266,24 @@ ${rosterName} AS (
 /** 0, 1, …, n − 1. */
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * `FROM team_dates` joined to each team's last n games before the date, taken
+ * from `log` (one row per team game, numbered per team and season by `index`,
+ * with the date of the team's next game in `next`): `latest` is its last game
+ * before the date, and `alias` each of the n games counted back from it by an
+ * equi-join on the game number.
+ */
+function lastTeamGamesFrom(log: { log: string; index: string; next: string }, n: number, alias: string, indexName: string): string {
+  return `FROM team_dates AS td
+  JOIN ${log.log} AS latest
+    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
+    AND latest.game_date < td.game_date
+    AND COALESCE(latest.${log.next}, DATE '9999-12-31') >= td.game_date
+  CROSS JOIN ${unnestBack(`latest.${log.index}`, range(n), indexName)}
+  JOIN ${log.log} AS ${alias}
+    ON ${alias}.team_abbr = latest.team_abbr AND ${alias}.season_year = latest.season_year AND ${alias}.${log.index} = ${indexName}`;
 }
 
 /**
@@ -320,14 +323,7 @@ export function teamRecentGamesCtes(name: string, table: string, columns: string
 ${name}_games AS (
   SELECT td.game_date AS as_of_date, td.team_abbr, latest.game_index - g.game_index + 1 AS games_ago,
     ${columns.map((c) => `g.${c}`).join(', ')}
-  FROM team_dates AS td
-  JOIN ${name}_log AS latest
-    ON latest.team_abbr = td.team_abbr AND latest.season_year = td.season_year
-    AND latest.game_date < td.game_date
-    AND COALESCE(latest.next_game_date, DATE '9999-12-31') >= td.game_date
-  CROSS JOIN ${unnestBack('latest.game_index', range(n), 'wanted_index')}
-  JOIN ${name}_log AS g
-    ON g.team_abbr = latest.team_abbr AND g.season_year = latest.season_year AND g.game_index = wanted_index
+  ${lastTeamGamesFrom({ log: `${name}_log`, index: 'game_index', next: 'next_game_date' }, n, 'g', 'wanted_index')}
 )`;
 }
 
