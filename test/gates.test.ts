@@ -123,6 +123,8 @@ describe('failures gate: each failed date judged by its cause', () => {
     ['Phase 2 re-load failed: the source has nothing', [fc('phase2-unavailable')], 'document'],
     ['a data check the re-loaded data still fails', [fc('phase2-reload-did-not-help')], 'document'],
     ['the data it lacked is there now', [fc('upstream-fixed')], 'rerun'],
+    ['the upstream job ran on the date and wrote nothing: a re-run fails the same way', [fc('upstream-empty', { processor_name: 'PlayerDailyCacheProcessor', missing_dependencies: ['nba_precompute.player_shot_zone_analysis'] })], 'document'],
+    ['a re-run beside an empty upstream', [fc('upstream-empty'), transient(1)], 'rerun'],
     ['transient, first failure', [transient(1)], 'rerun'],
     [`transient, ${MAX_TRANSIENT_ATTEMPTS - 1} failures in a row (just under the bound)`, [transient(MAX_TRANSIENT_ATTEMPTS - 1)], 'rerun'],
     [`transient, ${MAX_TRANSIENT_ATTEMPTS} failures in a row (at the bound)`, [transient(MAX_TRANSIENT_ATTEMPTS)], 'stop'],
@@ -134,6 +136,11 @@ describe('failures gate: each failed date judged by its cause', () => {
     ['a stop beats documenting', [fc('phase2-unavailable'), fc('phase3-missing')], 'stop'],
   ] as [string, FailureCase[], string][])('%s', (_name, failures, expected) => {
     expect(gate.decide(ev(failures)).recommendation).toBe(expected);
+  });
+
+  it('documents a date whose upstream job succeeded with no rows, naming the table', () => {
+    const d = gate.decide(ev([fc('upstream-empty', { data_date: '2021-12-01', processor_name: 'PlayerDailyCacheProcessor', missing_dependencies: ['nba_precompute.player_shot_zone_analysis'] })]));
+    expect(d.reason).toBe('1 date(s) (2021-12-01) need nba_precompute.player_shot_zone_analysis, whose job succeeded on them and wrote no rows: a re-run fails the same way: document them and continue with Step 3');
   });
 
   it('names Phase 3, not Phase 2, when Phase 4 dates lack Phase 3 data, with the command that produces it', () => {

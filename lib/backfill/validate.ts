@@ -115,7 +115,7 @@ export async function failureEvidence(ctx: RunContext, failures: FailureRow[], n
   if (!failures.length) return evidence;
   const dates = [...new Set(failures.map((f) => f.data_date))];
   const processors = [...new Set(failures.map((f) => f.processor_name))];
-  const phase3Processors = JOBS.filter((j) => j.phase === 'phase_3_analytics').map((j) => j.processorName);
+  const upstreamProcessors = JOBS.filter((j) => j.phase === 'phase_3_analytics' || j.phase === 'phase_4_precompute').map((j) => j.processorName);
 
   const streaks = (await ctx.w.query<Streak>(
     `SELECT processor_name, data_date,
@@ -130,12 +130,12 @@ FROM (
 GROUP BY processor_name, data_date`,
     { processors: p.strings(processors), dates: p.dates(dates) },
   )).rows;
-  // Phase 2 loads and Phase 3 attempts on these dates: few rows, judged here.
+  // Phase 2 loads and Phase 3/4 attempts on these dates: few rows, judged here.
   const attempts = (await ctx.w.query<Attempt>(
     `SELECT processor_name, data_date, status, started_at, attempt, missing_dependencies
 FROM ${RUN_HISTORY(ctx)}
-WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name IN UNNEST(@phase3))`,
-    { dates: p.dates(dates), phase3: p.strings(phase3Processors) },
+WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name IN UNNEST(@upstream))`,
+    { dates: p.dates(dates), upstream: p.strings(upstreamProcessors) },
   )).rows;
   const latest = (processor: string, date: string) => attempts
     .filter((a) => a.processor_name === processor && a.data_date === date)
@@ -191,7 +191,13 @@ WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name I
           return p3?.status === 'failed' && rawLacking.length > 0 && rawLacking.every((x) => latest(loadOf(x), f.data_date)?.status === 'failed');
         });
         state = unavailable ? 'phase3-unavailable' : 'phase3-missing';
-      } else state = 'transient'; // an upstream Phase 4 job failed this date: re-run in order, a bounded number of times
+      } else {
+        // An upstream Phase 4 table lacks the date. If its job failed there, re-run in order (a bounded
+        // number of times); if it succeeded and wrote nothing, a re-run fails the same way.
+        const upstream = missing.filter((t) => isAbsent(t, f.data_date));
+        const ranEmpty = upstream.every((t) => latest(JOBS.find((j) => j.output.name === t)?.processorName ?? '', f.data_date)?.status === 'success');
+        state = ranEmpty ? 'upstream-empty' : 'transient';
+      }
     } else if (type === 'DataCheckError') {
       if (INPUT_CHECKS.some((c) => (f.error_preview ?? '').includes(c))) {
         reload = (job?.dependencies ?? []).filter((d) => d.table.startsWith('nba_raw.') && d.table !== 'nba_raw.nbac_schedule').map((d) => d.table);

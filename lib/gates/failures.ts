@@ -32,6 +32,8 @@ export type FailureState =
   | 'phase3-unavailable'
   /** The data it lacked is there now: a re-run will pass. */
   | 'upstream-fixed'
+  /** The upstream job it waits for ran on the date and wrote no rows: a re-run fails the same way. */
+  | 'upstream-empty'
   /** A crash, an interruption, an abandoned run. */
   | 'transient'
   /** A data check a re-run reproduces: duplicate or NULL keys from the processor itself. */
@@ -102,7 +104,7 @@ export function failureGate(): Omit<GateStep<FailureEvidence>, 'id' | 'title' | 
       { when: 'Phase 2 data missing or failing a data check, no Phase 2 re-load since the date started failing', choice: 'fix-phase2', action: 'Re-load those dates with the Phase 2 job, then re-run them (here)' },
       { when: `the missing data is there now, or a transient failure (crash, interrupted, abandoned) seen fewer than ${MAX_TRANSIENT_ATTEMPTS} times in a row`, choice: 'rerun', action: 'Re-run only the failed dates' },
       { when: `a Phase 4 date lacks Phase 3 data Step 2 can still produce; a transient failure repeated ${MAX_TRANSIENT_ATTEMPTS}+ times; duplicate or NULL keys`, choice: 'stop', action: 'Stop: a re-run cannot fix it; fix the cause first' },
-      { when: 'the source has nothing (the Phase 2 re-load failed, or the re-loaded data still fails the check)', choice: 'document', action: 'Continue and document' },
+      { when: 'the source has nothing (the Phase 2 re-load failed, or the re-loaded data still fails the check); the upstream job it needs succeeded on the date with no rows', choice: 'document', action: 'Continue and document' },
     ],
     evidence: (e) => e.failures.map((f) => ({
       data_date: f.data_date, processor_name: f.processor_name, cause: f.state, failed_attempts: f.failed_attempts,
@@ -142,9 +144,11 @@ export function failureGate(): Omit<GateStep<FailureEvidence>, 'id' | 'title' | 
       }
       const p2 = fs.filter((f) => f.state === 'phase2-unavailable' || f.state === 'phase2-reload-did-not-help');
       const p3 = fs.filter((f) => f.state === 'phase3-unavailable');
+      const empty = fs.filter((f) => f.state === 'upstream-empty');
       const parts = [
         ...(p2.length ? [`${datesOf(p2)} lack Phase 2 data the source cannot provide (their re-load failed, or the re-loaded data still fails the check)`] : []),
         ...(p3.length ? [`${datesOf(p3)} lack Phase 3 data (${[...new Set(p3.flatMap((f) => f.phase3_missing))].join(', ')}) that Step 2 could not produce: its Phase 2 source has nothing for them`] : []),
+        ...(empty.length ? [`${datesOf(empty)} need ${[...new Set(empty.flatMap((f) => f.missing_dependencies ?? []))].join(', ')}, whose job succeeded on them and wrote no rows: a re-run fails the same way`] : []),
       ];
       return { recommendation: 'document', reason: `${parts.join('; ')}: document them and ${e.next}` };
     },
