@@ -264,6 +264,33 @@ SELECT
   TO_JSON_STRING(['a', 'b']) AS json_list
 FROM r`;
 
+/**
+ * The latest value per group, as BigQuery SQL writes it: ARRAY_AGG(x ORDER BY y
+ * DESC LIMIT 1)[OFFSET(0)]. One NULL points value (LAL's 2024-01-04) shows where
+ * BigQuery sorts NULLs (first ascending, last descending), and a third element
+ * that only LAL has shows OFFSET's 0-based index and SAFE_OFFSET's NULL.
+ */
+const ARRAY_AGG_SQL = `WITH s AS (
+  SELECT 'LAL' AS team, DATE '2024-01-01' AS d, 110 AS pts UNION ALL
+  SELECT 'LAL', DATE '2024-01-03', 120 UNION ALL
+  SELECT 'LAL', DATE '2024-01-04', NULL UNION ALL
+  SELECT 'BOS', DATE '2024-01-02', 95 UNION ALL
+  SELECT 'BOS', DATE '2024-01-05', 105
+)
+SELECT team,
+  ARRAY_AGG(d ORDER BY d DESC LIMIT 1)[OFFSET(0)] AS last_game,
+  ARRAY_AGG(pts ORDER BY d DESC LIMIT 1)[OFFSET(0)] AS last_pts,
+  ARRAY_AGG(d ORDER BY pts LIMIT 1)[OFFSET(0)] AS lowest_pts_game,
+  ARRAY_AGG(d ORDER BY pts DESC)[OFFSET(0)] AS best_game,
+  ARRAY_AGG(pts ORDER BY d)[OFFSET(1)] AS second_pts,
+  ARRAY_AGG(d ORDER BY d)[SAFE_OFFSET(2)] AS third_game,
+  ARRAY_AGG(d ORDER BY d LIMIT 2)[SAFE_OFFSET(2)] AS third_of_two,
+  ARRAY_AGG(d ORDER BY d)[ORDINAL(1)] AS first_game,
+  (SELECT ARRAY_AGG(d ORDER BY d LIMIT 1)[OFFSET(0)] FROM s WHERE pts > 1000) AS of_no_rows
+FROM s
+GROUP BY team
+ORDER BY team`;
+
 describe.each(BACKENDS)('conformance: $name', (backend) => {
   let w: Warehouse;
   let release: () => void = () => undefined;
@@ -462,6 +489,26 @@ SELECT COUNT(*) AS n, (SELECT COUNT(*) FROM UNNEST(@none) AS d) AS listed FROM g
       all_rows: 5, non_null: 4, failed: 2, none_over_100: 0, dates: 3, finished_dates: 3, total: 10, first_date: '2024-01-01', last_date: '2024-01-03',
       mean: 2.5, zero_over_five: 0, over_null: null, zero_over_zero: null, any_running: true, all_known: false, three: 3, json_list: '["a","b"]',
     }]);
+  });
+
+  it('ARRAY_AGG(… ORDER BY … LIMIT n)[OFFSET(k)]: the latest value per group; NULLs sorted as BigQuery does; SAFE_OFFSET; out of range fails', async () => {
+    const r = await run('array-agg-offset', ARRAY_AGG_SQL);
+    expect(r.columns).toEqual(cols({
+      team: 'STRING', last_game: 'DATE', last_pts: 'INT64', lowest_pts_game: 'DATE', best_game: 'DATE', second_pts: 'INT64',
+      third_game: 'DATE', third_of_two: 'DATE', first_game: 'DATE', of_no_rows: 'DATE',
+    }));
+    expect(r.rows).toEqual([
+      // BOS: 95 on 01-02, 105 on 01-05; two games, so no third.
+      { team: 'BOS', last_game: '2024-01-05', last_pts: 105, lowest_pts_game: '2024-01-02', best_game: '2024-01-05', second_pts: 105, third_game: null, third_of_two: null, first_game: '2024-01-02', of_no_rows: null },
+      // LAL: 110 on 01-01, 120 on 01-03, NULL on 01-04. The latest game's points are NULL;
+      // ascending, the NULL comes first (01-04); descending, last (best is 120 on 01-03).
+      { team: 'LAL', last_game: '2024-01-04', last_pts: null, lowest_pts_game: '2024-01-04', best_game: '2024-01-03', second_pts: 120, third_game: '2024-01-04', third_of_two: null, first_game: '2024-01-01', of_no_rows: null },
+    ]);
+    // OFFSET past the end is an error in BigQuery (SAFE_OFFSET is the NULL-returning form).
+    const err = await w.query(`SELECT team, ARRAY_AGG(d ORDER BY d)[OFFSET(2)] AS third FROM (SELECT 'BOS' AS team, DATE '2024-01-02' AS d) GROUP BY team`)
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WarehouseError);
+    expect(String((err as Error).message)).toMatch(/Array index 2 is out of bounds/);
   });
 
   it('ERROR() in a data check fails the statement with its message, and is silent when no row matches', async () => {

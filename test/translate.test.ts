@@ -72,3 +72,17 @@ describe('date differences: the parts whose meaning both engines share', () => {
     expect(() => translate('TIMESTAMP_DIFF(a, b, FORTNIGHT)')).toThrow(new TranslateError('TIMESTAMP_DIFF: unsupported part FORTNIGHT'));
   });
 });
+
+describe('ARRAY_AGG and array subscripts (values checked in test/conformance.test.ts)', () => {
+  it('leaves the analytic form and a bare ARRAY_AGG as they are, apart from BigQuery’s NULL order', () => {
+    expect(translate('ARRAY_AGG(x) OVER (PARTITION BY g)')).toBe('ARRAY_AGG(x) OVER (PARTITION BY g)');
+    expect(translate('ARRAY_AGG(DISTINCT x)')).toBe('array_agg(DISTINCT x)');
+    expect(translate('ARRAY_AGG(x ORDER BY a, b DESC, c ASC NULLS LAST)')).toBe('array_agg(x ORDER BY a NULLS FIRST, b DESC NULLS LAST, c ASC NULLS LAST)');
+  });
+
+  it('refuses what it does not translate, with the reason', () => {
+    expect(() => translate('ARRAY_AGG(x IGNORE NULLS)')).toThrow(new TranslateError('ARRAY_AGG: IGNORE/RESPECT NULLS is not supported'));
+    expect(() => translate('ARRAY_AGG(x LIMIT @n)')).toThrow(new TranslateError('ARRAY_AGG: LIMIT must be a number, not $n'));
+    expect(() => translate('ARRAY_AGG(x)[OFFSET 0]')).toThrow(new TranslateError('ARRAY_AGG(…)[OFFSET…]: expected OFFSET(index)'));
+  });
+});

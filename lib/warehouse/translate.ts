@@ -15,6 +15,10 @@
  *  - functions: COUNTIF, SAFE_DIVIDE, TIMESTAMP_SUB/ADD, DATE_SUB/ADD, DATE_DIFF,
  *    TIMESTAMP_DIFF, DATE(x), CURRENT_TIMESTAMP(), CURRENT_DATE(), LOGICAL_OR/AND,
  *    DIV, TO_JSON_STRING, ARRAY_LENGTH, FORMAT_DATE, `IN UNNEST(…)`, `FROM UNNEST(…) AS x`;
+ *  - `ARRAY_AGG(x ORDER BY y [DESC] [LIMIT n])[OFFSET(k)]` (also SAFE_OFFSET,
+ *    ORDINAL, SAFE_ORDINAL): BigQuery's NULL order made explicit, LIMIT as a
+ *    slice, the 0-based subscript as DuckDB's 1-based one, out of range an error
+ *    (OFFSET, ORDINAL) or NULL (SAFE_…) as in BigQuery;
  *  - DDL: PARTITION BY / CLUSTER BY / OPTIONS(…) after a CREATE TABLE are dropped;
  *  - `COMMIT TRANSACTION` → `COMMIT`, `ROLLBACK TRANSACTION` → `ROLLBACK`.
  */
@@ -280,6 +284,7 @@ function rewriteCall(name: string, tokens: Token[], open: number, to: number): {
   const done = (text: string) => ({ text, next: close + 1 });
   if (name in RENAMES) return done(`${RENAMES[name]}(${args().join(', ')})`);
   switch (name) {
+    case 'ARRAY_AGG': return arrayAgg(tokens, open, close, to);
     case 'SAFE_DIVIDE': {
       const [a, b] = args();
       return done(`(CASE WHEN (${b}) = 0 THEN NULL ELSE (${a}) / (${b}) END)`);
@@ -313,6 +318,75 @@ function rewriteCall(name: string, tokens: Token[], open: number, to: number): {
     case 'FORMAT_DATE': { const [fmt, d] = args(); return done(`strftime(${d}, ${fmt})`); }
     default: return null;
   }
+}
+
+/** BigQuery's array subscripts: the 0-based ones, and whether out of range is NULL. */
+const SUBSCRIPTS: Record<string, { base: 0 | 1; safe: boolean }> = {
+  OFFSET: { base: 0, safe: false }, SAFE_OFFSET: { base: 0, safe: true },
+  ORDINAL: { base: 1, safe: false }, SAFE_ORDINAL: { base: 1, safe: true },
+};
+
+/**
+ * ARRAY_AGG(x [ORDER BY keys] [LIMIT n]) and a subscript after it.
+ *  - ORDER BY: BigQuery sorts NULLs first ascending and last descending, DuckDB
+ *    last both ways, so each key without NULLS FIRST/LAST gets BigQuery's;
+ *  - LIMIT n (not valid DuckDB inside an aggregate): the first n of the list;
+ *  - [OFFSET(k)]: DuckDB lists are 1-based, a negative index counts from the end
+ *    and one past the end is NULL; BigQuery fails on an index out of range
+ *    (NULL with SAFE_), and a NULL array (no rows) gives NULL.
+ */
+function arrayAgg(tokens: Token[], open: number, close: number, to: number): { text: string; next: number } | null {
+  const afterCall = next(tokens, close + 1, to);
+  if (isWord(tokens[afterCall], 'OVER')) return null; // the analytic form: left as it is
+  let orderAt = -1;
+  let limitAt = -1;
+  let depth = 0;
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i];
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    else if (depth === 0 && isWord(t, 'ORDER') && isWord(tokens[next(tokens, i + 1, close)], 'BY')) orderAt = i;
+    else if (depth === 0 && isWord(t, 'LIMIT')) limitAt = i;
+    else if (depth === 0 && (isWord(t, 'IGNORE') || isWord(t, 'RESPECT'))) throw new TranslateError('ARRAY_AGG: IGNORE/RESPECT NULLS is not supported');
+  }
+  const valueEnd = orderAt >= 0 ? orderAt : limitAt >= 0 ? limitAt : close;
+  let agg = `array_agg(${emit(tokens, open + 1, valueEnd).trim()}`;
+  if (orderAt >= 0) {
+    const by = next(tokens, orderAt + 1, close);
+    const keysEnd = limitAt >= 0 ? limitAt : close;
+    const keys = splitArgs(tokens, by, keysEnd).map(([a, b]) => {
+      const words = tokens.slice(a, b).filter((t) => t.kind === 'word').map((t) => t.text.toUpperCase());
+      const key = emit(tokens, a, b).trim();
+      if (words.includes('NULLS')) return key;
+      return `${key} ${words.at(-1) === 'DESC' ? 'NULLS LAST' : 'NULLS FIRST'}`;
+    });
+    agg += ` ORDER BY ${keys.join(', ')}`;
+  }
+  agg += ')';
+  if (limitAt >= 0) {
+    const n = emit(tokens, next(tokens, limitAt + 1, close), close).trim();
+    if (!/^\d+$/.test(n)) throw new TranslateError(`ARRAY_AGG: LIMIT must be a number, not ${n}`);
+    agg = `list_slice(${agg}, 1, ${n})`;
+  }
+
+  // A subscript: [OFFSET(k)], [SAFE_OFFSET(k)], [ORDINAL(k)], [SAFE_ORDINAL(k)].
+  const bracket = afterCall;
+  const kindAt = next(tokens, bracket + 1, to);
+  const kind = tokens[kindAt]?.text.toUpperCase();
+  if (tokens[bracket]?.text !== '[' || tokens[kindAt]?.kind !== 'word' || !(kind! in SUBSCRIPTS)) return { text: agg, next: close + 1 };
+  const kOpen = next(tokens, kindAt + 1, to);
+  if (tokens[kOpen]?.text !== '(') throw new TranslateError(`ARRAY_AGG(…)[${kind}…]: expected ${kind}(index)`);
+  const kClose = matchParen(tokens, kOpen, to);
+  const end = next(tokens, kClose + 1, to);
+  if (tokens[end]?.text !== ']') throw new TranslateError(`ARRAY_AGG(…)[${kind}(…)]: expected ]`);
+  const { base, safe } = SUBSCRIPTS[kind!];
+  const k = `(${emit(tokens, kOpen + 1, kClose).trim()})`;
+  const index = base === 0 ? `${k} + 1` : k; // DuckDB's 1-based position
+  const inRange = `${index} >= 1 AND ${index} <= len(${agg})`;
+  const text = safe
+    ? `(CASE WHEN ${inRange} THEN (${agg})[${index}] END)`
+    : `(CASE WHEN (${agg}) IS NULL THEN NULL WHEN ${inRange} THEN (${agg})[${index}] ELSE error(concat('Array index ', ${k}, ' is out of bounds')) END)`;
+  return { text, next: end + 1 };
 }
 
 /** `project.dataset.table` → `dataset.table`: BigQuery datasets are DuckDB schemas. */
