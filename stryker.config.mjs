@@ -22,7 +22,11 @@ export default {
   ],
   // The machine has two cores shared with other work.
   concurrency: 1,
-  timeoutMS: 20_000,
+  // A mutant's time limit is 1.5 × its tests' time in the dry run + this; a
+  // mutant that makes a loop spin is a Timeout (detected) after seconds, not minutes.
+  timeoutMS: 5_000,
+  // Results accumulate here across `--incremental` runs (see docs/TESTING.md).
+  incrementalFile: 'reports/stryker-incremental.json',
   // A loaded machine makes the first full run of the test set slow.
   dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
