@@ -87,6 +87,30 @@ const ready = gateStep<Phase2Evidence>({ id: '1.2', title: 'Decision Point', ...
 /**
  * Find every missing date per table (all of them, grouped into runs of
  * consecutive game dates), ready to be re-loaded.
+ *
+ * The original's query checks one table and stops at 20 dates:
+ *
+ * ```sql
+ * WITH expected AS (
+ *   SELECT DISTINCT game_date
+ *   FROM `nba-props-platform.nba_raw.nbac_schedule`
+ *   WHERE game_status = 3 AND game_date BETWEEN '2021-10-01' AND '2024-11-29'
+ * ),
+ * actual AS (
+ *   SELECT DISTINCT game_date
+ *   FROM `nba-props-platform.nba_raw.nbac_team_boxscore`
+ * )
+ * SELECT e.game_date as missing_date
+ * FROM expected e
+ * LEFT JOIN actual a ON e.game_date = a.game_date
+ * WHERE a.game_date IS NULL
+ * ORDER BY e.game_date
+ * LIMIT 20
+ * ```
+ *
+ * Ours (below) checks the three tables 1.2 judges and drops the `LIMIT 20`,
+ * because 1.3.2 re-loads exactly the dates listed here: a cut at 20 would
+ * leave the rest missing with nothing on screen saying so.
  */
 const missing = sqlStep({
   id: '1.3', title: 'If Gaps Found - Find Missing Dates', query: phase2MissingDates, timeoutMs: 60_000,

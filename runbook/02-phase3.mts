@@ -91,7 +91,22 @@ const calendar = coverageCalendarStep({ id: '2.3.2', title: 'Phase 3 Coverage Ca
 /**
  * Failed attempts, as the original lists them, beside the dates still failing
  * (latest attempt failed), with a preview of the latest error. The original's
- * query ends with `LIMIT 20`; ours lists every processor-date, because the
+ * query lists one row per failed attempt and stops at 20:
+ *
+ * ```sql
+ * SELECT
+ *   data_date,
+ *   processor_name,
+ *   SUBSTR(CAST(errors AS STRING), 1, 100) as error_preview
+ * FROM `nba-props-platform.nba_reference.processor_run_history`
+ * WHERE phase = 'phase_3_analytics'
+ *   AND status = 'failed'
+ *   AND data_date BETWEEN '2021-10-19' AND '2022-04-10'
+ * ORDER BY data_date
+ * LIMIT 20
+ * ```
+ *
+ * Ours (below) drops the `LIMIT 20` and lists every processor-date, because the
  * decision below needs all of them and a 20-row cut would hide the rest.
  */
 const failures = sqlStep({ id: '2.4', title: 'Check for Failures', query: phaseFailures(PHASE), timeoutMs: 30_000, empty: 'No failed attempts.',

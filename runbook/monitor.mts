@@ -30,7 +30,12 @@ const activity = sqlStep({
   empty: 'No activity in the last hour.',
 });
 
-/** FAILURES (last hour): the five latest failed attempts, with the start of the error. */
+/**
+ * FAILURES (last hour): the five latest failed attempts, with the start of the
+ * error. The original's query as it wrote it, `LIMIT 5` included: the monitor
+ * is a glance between refreshes, and the steps that decide on failures (2.4,
+ * 3.4, 5.2) list every one.
+ */
 const failures = sqlStep({
   id: 'M.2', title: 'Failures (last hour)', query: recentFailures, quiet: true,
   empty: 'No failures in the last hour.',

@@ -30,6 +30,20 @@ import { chosenJob, rerunCommands } from '../lib/troubleshoot/rerun.ts';
 /**
  * Processor fails with DependencyError — find what's missing: each date whose
  * latest attempt failed with DependencyError, with the upstream tables it lacked.
+ * The original's query lists failed attempts, newest date first, and stops at 10:
+ *
+ * ```sql
+ * SELECT data_date, missing_dependencies
+ * FROM `nba-props-platform.nba_reference.processor_run_history`
+ * WHERE status = 'failed'
+ *   AND errors LIKE '%DependencyError%'
+ * ORDER BY data_date DESC
+ * LIMIT 10
+ * ```
+ *
+ * Ours (below) drops the `LIMIT 10` and keeps only dates still failing (a date
+ * re-run since with success needs no fix), because T1.2 plans a load for every
+ * row: ten rows, some already fixed, would plan the wrong loads and miss the rest.
  */
 const findMissing = sqlStep({
   id: 'T1.1', title: "Find What's Missing", query: dependencyErrors, timeoutMs: 30_000,

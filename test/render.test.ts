@@ -347,6 +347,34 @@ function missing(item: Item, generated: string): string | null {
 
 const original = fs.existsSync(ORIGINAL) ? fs.readFileSync(ORIGINAL, 'utf8') : null;
 
+/** The SQL of the first `bq query … "…"` after a marker in the original, without its shell quoting (\` becomes `) or the script's indent. */
+function originalQuery(text: string, marker: string): string {
+  const from = text.indexOf(marker);
+  if (from < 0) throw new Error(`not in the original: ${marker}`);
+  const m = /bq query [^"\n]*"\n([\s\S]*?)\n\s*"/.exec(text.slice(from));
+  if (!m) throw new Error(`no bq query after ${marker}`);
+  const lines = m[1].replace(/\\`/g, '`').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** A step's section of RUNBOOK.md: from its heading to the next heading outside a code fence. */
+function sectionOf(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(heading));
+  if (start < 0) throw new Error(`no heading ${heading}`);
+  let inFence = false;
+  let end = start + 1;
+  for (; end < lines.length; end++) {
+    if (/^```/.test(lines[end])) inFence = !inFence;
+    else if (!inFence && /^#{1,6} /.test(lines[end])) break;
+  }
+  return lines.slice(start, end).join('\n');
+}
+
+/** The bodies of a section's ```sql fences, in order. */
+const sqlFences = (section: string) => [...section.matchAll(/^```sql\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);
+
 describe.skipIf(!original)(`completeness against the original runbook${original ? '' : ` (skipped: ${ORIGINAL} is absent; CI clones ../shared beside the repo)`}`, () => {
   it('every listed item is in the original (the list cannot drift from it)', () => {
     const all = [...CORE, ...PENDING.flatMap((p) => p.items)];
@@ -362,6 +390,35 @@ describe.skipIf(!original)(`completeness against the original runbook${original 
       const at = P4.map((t) => doc.markdown.indexOf(`./bin/run_backfill.sh precompute/${t} --start-date=${start}`));
       expect(at).toEqual([...at].sort((a, b) => a - b));
     }
+  });
+
+  // Issue 13, part 3: where the original cuts a list with LIMIT, the step shows its query beside ours and says why they differ.
+  it.each([
+    { step: '### 1.3 ', after: '### 1.3 If Gaps Found', limit: 'LIMIT 20', script: '01-validate-phase2' },
+    { step: '### 2.4 ', after: '### 2.4 Check for Failures', limit: 'LIMIT 20', script: '02-phase3' },
+    { step: '### T1.1 ', after: '### Processor Fails with DependencyError', limit: 'LIMIT 10', script: 'troubleshoot' },
+  ])("$step: the original's query with its $limit beside ours without it, and why", ({ step, after, limit, script }) => {
+    const theirs = originalQuery(original!, after);
+    expect(theirs).toContain(limit);
+    const section = sectionOf(doc.markdown, step);
+    const [shown, ours] = sqlFences(section);
+    expect(norm(shown)).toBe(norm(theirs));
+    expect(ours).toBeDefined();
+    expect(ours).not.toMatch(/\bLIMIT\b/);
+    // One sentence says what ours drops and why, after the original's query and before ours.
+    const why = section.slice(section.indexOf(shown) + shown.length, section.indexOf(ours));
+    expect(why).toMatch(new RegExp(`\`${limit}\`[^.]*because`, 's'));
+    // The prose comes from the script's doc comment, not from the renderer.
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'runbook', `${script}.mts`), 'utf8')).toContain(` * ${limit}\n`);
+  });
+
+  it("M.2: the monitor keeps the original's LIMIT 5 (its query as written) and says why", () => {
+    const theirs = originalQuery(original!, '=== FAILURES (last hour) ===');
+    const section = sectionOf(doc.markdown, '### M.2 ');
+    const [ours] = sqlFences(section);
+    expect(norm(ours)).toBe(norm(theirs));
+    expect(ours).toMatch(/\nLIMIT 5$/);
+    expect(section).toMatch(/`LIMIT 5` included: .+? list every one\./s);
   });
 
   for (const { script, items } of PENDING) {
