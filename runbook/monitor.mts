@@ -43,12 +43,14 @@ const failures = sqlStep({
 
 /**
  * Backfills of the last hour (and any script still open in the journal), from
- * the run history and the journal together: a header per script run, then a
- * bar per processor over the dates that run was asked to do (its plan, in the
- * journal). Each shows what it is: done (and how long it took), running (ETA
- * from that run's own dates per second), waiting at a gate (which, for how
- * long), stopped, interrupted, or dead (no end recorded and its process gone,
- * or 'running' rows older than 30 minutes that nobody can check).
+ * the run history and the journal together: a header per script run, the season
+ * and part each of its backfills covers (`2021-22`, or `2021-22 postseason` for
+ * the play-in and playoffs Step 4 runs after it), then a bar per processor over
+ * the dates that run was asked to do (its plan, in the journal). Each shows
+ * what it is: done (and how long it took), running (ETA from that run's own
+ * dates per second), waiting at a gate (which, for how long), stopped,
+ * interrupted, or dead (no end recorded and its process gone, or 'running'
+ * rows older than 30 minutes that nobody can check).
  */
 const running = checkStep<void, RunProgress[]>({
   id: 'M.3', title: 'Backfills (last hour)',

@@ -10,6 +10,7 @@ import { loopOptions, waitText } from '../lib/monitor/loop.ts';
 import { eta, runProgress, STALE_MS, type HistoryRow } from '../lib/monitor/progress.ts';
 import { progressLines } from '../lib/monitor/running.ts';
 import { scriptRuns } from '../lib/monitor/scripts.ts';
+import { scopeLabel } from '../lib/monitor/scope.ts';
 import { readJournal } from '../lib/notebook/journal.ts';
 import { fileDigest } from './support/scripts.ts';
 import { withWarehouse } from './support/inspect.ts';
@@ -186,9 +187,54 @@ describe('each run as it is, from the run history and the journal', () => {
     expect(p).toMatchObject({ known: false, phase: 'quiet', state: { done: 3, total: 0 } });
     const lines = progressLines([p], now, 60);
     expect(lines[0]).toBe('run r1 · not in this journal (total unknown)');
-    // Its last date finished 600 - 2 - 1 = 597 s ago.
-    expect(lines[1]).toMatch(/^  P\s+quiet 3 date\(s\) recorded; no activity for 9m57s$/);
+    // Without a plan, the dates it recorded (2021-11-01..03) say which season it is for.
+    expect(lines[1]).toBe('  2021-22');
+    // Its last date finished 600 - 2 - 1 = 597 s ago (at 60 columns, on a line of its own).
+    expect(lines.slice(2).join(' ')).toMatch(/^    P\s+quiet\s+3 date\(s\) recorded; no activity for 9m57s$/);
     expect(lines.every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it("Step 4's run: a backfill of the regular season shows '2021-22', one of the postseason after it '2021-22 postseason'", () => {
+    // A hand-made history of one 04 run (one run_id for all its jobs): P and Q planned the regular season and finished;
+    // then P planned the postseason's 4 dates (2 done, 1 running). Q has not reached the postseason yet.
+    const plan = (sec: number, processor: string, total: number, first: string, last: string) =>
+      ({ ts: at(sec), run_id: 'r4', event: 'run', history_run_id: 'r4', processor, job: `analytics/${processor}`, total, first, last });
+    const runs = scriptRuns([
+      { ts: at(400), run_id: 'r4', event: 'start', script: '04-remaining-seasons', args: ['--seasons', '2021-22'], host: 'here', pid: 42 },
+      plan(350, 'P', 3, '2021-10-19', '2022-04-10'), plan(300, 'Q', 3, '2021-10-19', '2022-04-10'), plan(100, 'P', 4, '2022-04-12', '2022-06-30'),
+    ]);
+    const row = (run_id: string, processor_name: string, data_date: string, sec: number, status = 'success'): HistoryRow => ({
+      run_id, processor_name, data_date, status, started_at: at(sec), finished_at: status === 'running' ? null : at(sec - 1), error: null, host: 'here', pid: 42,
+    });
+    const history = [
+      ...['2021-10-19', '2022-01-05', '2022-04-10'].flatMap((d, k) => [row('r4', 'P', d, 340 - k), row('r4', 'Q', d, 290 - k)]),
+      row('r4', 'P', '2022-04-12', 90), row('r4', 'P', '2022-04-13', 80), row('r4', 'P', '2022-04-14', 5, 'running'),
+      // A run the journal does not know, over playoff dates: its dates say it is a postseason.
+      row('other', 'P', '2023-05-02', 700), row('other', 'P', '2023-05-03', 690),
+    ];
+    const p = runProgress(history, runs, { now, hostname: 'here', isAlive: () => true });
+    expect(p.map((x) => [x.runId, x.state.label, x.scope, `${x.state.done}/${x.state.total}`])).toEqual([
+      ['other', 'P', '2022-23 postseason', '2/0'], ['r4', 'Q', '2021-22', '3/3'], ['r4', 'P', '2021-22 postseason', '2/4'],
+    ]);
+    const lines = progressLines(p, now, 100);
+    expect(lines.slice(0, 2)).toEqual(['run other · not in this journal (total unknown)', '  2022-23 postseason']);
+    const r4 = lines.findIndex((l) => l.startsWith('04-remaining-seasons --seasons 2021-22 · pid 42 · running'));
+    expect(lines.slice(r4 + 1)).toEqual([
+      '  2021-22', expect.stringMatching(/^    Q\s+\[#+\] 3\/3 done in /),
+      '  2021-22 postseason', expect.stringMatching(/^    P\s+\[#+\.+\]\s+2\/4 .*eta /),
+    ]);
+  });
+
+  it('names what a range covers: a season, its postseason, both, or a span', () => {
+    expect(scopeLabel('2024-10-22', '2024-11-29')).toBe('2024-25');
+    expect(scopeLabel('2023-04-11', '2023-04-14')).toBe('2022-23 postseason');
+    // The day between the regular season's end (2022-04-10) and the first play-in day (2022-04-12) is still the regular season.
+    expect(scopeLabel('2022-04-11', '2022-04-11')).toBe('2021-22');
+    expect(scopeLabel('2021-10-19', '2022-06-30')).toBe('2021-22 regular season + postseason');
+    expect(scopeLabel('2022-04-12', '2022-10-18')).toBe('2021-22 postseason .. 2022-23');
+    // Step 1's range starts before the first season's opening night.
+    expect(scopeLabel('2021-10-01', '2024-11-29')).toBe('2021-10-01 .. 2024-25');
+    expect(scopeLabel(null, null)).toBeNull();
   });
 
   it('a re-run of failed dates counts only its own dates', () => {

@@ -14,6 +14,7 @@
 import os from 'node:os';
 import type { ProgressState } from '../notebook/progress.ts';
 import { scriptRunOf, type PlanEvent, type ScriptRun } from './scripts.ts';
+import { scopeLabel } from './scope.ts';
 
 export interface HistoryRow {
   run_id: string;
@@ -36,6 +37,8 @@ export interface RunProgress {
   phase: RunPhase;
   /** Why, in a few words: the gate waited at, the exit, what shows it is dead. */
   detail: string;
+  /** The dates it covers as a season and part: '2021-22', '2021-22 postseason' (null: no dates yet). */
+  scope: string | null;
   /** total 0 with `known` false: the total is not known (no plan in the journal). */
   state: ProgressState;
   known: boolean;
@@ -81,6 +84,9 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
       if (!had || ms(r.started_at) >= ms(had.started_at)) latest.set(r.data_date, r);
     }
     const states = [...latest.values()];
+    // The planned range says what the run is for; without a plan, the dates it recorded do.
+    const recorded = states.map((r) => r.data_date).sort();
+    const scope = plan?.first && plan.last ? scopeLabel(plan.first, plan.last) : scopeLabel(recorded[0] ?? null, recorded.at(-1) ?? null);
     const running = states.filter((r) => r.status === 'running');
     const failed = states.filter((r) => r.status === 'failed');
     const done = states.length - running.length;
@@ -121,7 +127,7 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
       phase = 'quiet'; detail = `no activity for ${formatSpan(now - lastActivity)}`;
     }
     out.push({
-      runId, script, phase, detail, known: plan !== undefined, running: running.length, lastActivity,
+      runId, script, phase, detail, scope, known: plan !== undefined, running: running.length, lastActivity,
       state: {
         label: processor, done, total, failed: failed.length, startedAt,
         finishedAt: phase === 'running' || phase === 'waiting' ? undefined : lastActivity,

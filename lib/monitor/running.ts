@@ -1,8 +1,9 @@
 /**
  * The monitor's third section: every recent backfill as it is — a header per
  * script run (its command, and whether it runs, waits at a gate, stopped,
- * was interrupted or died), then a line per processor: a bar over the dates
- * that run was asked to do, with its ETA while it runs. Lines fit the width.
+ * was interrupted or died), the season and part its backfills cover ('2021-22',
+ * '2021-22 postseason'), then a line per processor: a bar over the dates that
+ * run was asked to do, with its ETA while it runs. Lines fit the width.
  */
 import { formatDuration, progressLine, bar } from '../notebook/progress.ts';
 import { shorten, shortenAll } from '../notebook/output.ts';
@@ -70,8 +71,12 @@ function fitted(head: string, detail: string, width: number): string[] {
   return [head, `${' '.repeat(4)}${shorten(detail, width - 4)}`];
 }
 
+/**
+ * A header per script run, then, per season and part its backfills cover
+ * ('2021-22', then '2021-22 postseason' for Step 4), a line per processor.
+ */
 export function progressLines(runs: RunProgress[], now = Date.now(), width = 100): string[] {
-  const inner = width - 2;
+  const inner = width - 4;
   const labelWidth = Math.min(Math.max(10, ...runs.map((r) => r.state.label.length)), Math.max(12, Math.floor(inner * 0.36)));
   const lines: string[] = [];
   const byRun = new Map<string, RunProgress[]>();
@@ -82,9 +87,13 @@ export function progressLines(runs: RunProgress[], now = Date.now(), width = 100
   const names = shortenAll(runs.map((r) => r.state.label), labelWidth);
   for (const [key, group] of byRun) {
     lines.push(...wrapWords(scriptHeader(key, group[0].script, group, now), width));
-    for (const r of group) {
-      const shown = { ...r, state: { ...r.state, label: names.get(r.state.label) ?? r.state.label } };
-      lines.push(...runLines(shown, now, labelWidth, inner).map((l) => `  ${l}`));
+    // In order of their first start: a regular season before the postseason that follows it.
+    for (const scope of [...new Set(group.map((r) => r.scope))]) {
+      lines.push(shorten(`  ${scope ?? 'no dates yet'}`, width));
+      for (const r of group.filter((x) => x.scope === scope)) {
+        const shown = { ...r, state: { ...r.state, label: names.get(r.state.label) ?? r.state.label } };
+        lines.push(...runLines(shown, now, labelWidth, inner).map((l) => `    ${l}`));
+      }
     }
   }
   return lines;

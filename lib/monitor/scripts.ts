@@ -6,7 +6,11 @@
  */
 import { readJournal } from '../notebook/journal.ts';
 
-export interface PlanEvent { historyRunId: string; processor: string; job: string; total: number; at: number }
+export interface PlanEvent {
+  historyRunId: string; processor: string; job: string; total: number; at: number;
+  /** The first and last date it planned (null for a journal written before they were recorded). */
+  first: string | null; last: string | null;
+}
 
 export interface ScriptRun {
   /** The journal's run id (the run history's run_id, or its prefix). */
@@ -41,7 +45,11 @@ export function scriptRuns(events: Event[]): ScriptRun[] {
     const run = runs.get(id);
     if (!run) continue;
     if (e.event === 'run') {
-      run.plans.push({ historyRunId: String(e.history_run_id), processor: String(e.processor), job: String(e.job), total: Number(e.total), at: time(e) });
+      const date = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      run.plans.push({
+        historyRunId: String(e.history_run_id), processor: String(e.processor), job: String(e.job), total: Number(e.total), at: time(e),
+        first: date(e.first), last: date(e.last),
+      });
     } else if (e.event === 'ask') {
       run.waiting = { id: String(e.id), title: String(e.title ?? ''), since: time(e) };
     } else if (e.event === 'gate' || e.event === 'step') {
