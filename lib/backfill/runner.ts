@@ -297,8 +297,11 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     report();
   });
 
-  // On BigQuery every statement is a job of about a second whatever its size: one chunk per run.
-  const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? (w.backend === 'bigquery' ? 1 : DEFAULT_CHUNKS));
+  // One chunk per run on BigQuery, where every statement is a job of about a second whatever its
+  // size, and for Phase 4, whose statements each read the season's history for their lookback
+  // windows: each extra chunk would read that history again.
+  const oneChunk = w.backend === 'bigquery' || job.phase === 'phase_4_precompute';
+  const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? (oneChunk ? 1 : DEFAULT_CHUNKS));
   for (const [k, chunk] of chunks.entries()) {
     if (opts.signal?.aborted) {
       // Ctrl+C, or another job of the run failed: the chunk in flight has finished (committed or
