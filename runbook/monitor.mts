@@ -46,7 +46,9 @@ const failures = sqlStep({
  * the run history and the journal together: a header per script run, the season
  * and part each of its backfills covers (`2021-22`, or `2021-22 postseason` for
  * the play-in and playoffs Step 4 runs after it), then a bar per processor over
- * the dates that run was asked to do (its plan, in the journal). Each shows
+ * the dates that run was asked to do (its plan, in the journal; with
+ * `--runner command` the platform records its own run ids, which are matched to
+ * the command the script journalled by processor, start time and dates). Each shows
  * what it is: done (and how long it took), running (ETA from that run's own
  * dates per second), waiting at a gate (which, for how long), stopped,
  * interrupted, or dead (no end recorded and its process gone, or 'running'

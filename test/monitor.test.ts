@@ -194,6 +194,26 @@ describe('each run as it is, from the run history and the journal', () => {
     expect(lines.every((l) => l.length <= 60)).toBe(true);
   });
 
+  it('a run of the platform\'s own command (its own run id) counts against the plan the command\'s journal line holds', () => {
+    // 02 --runner command started run_backfill.sh for P over 10 dates 120 s ago; the platform records run id 'platform-7'.
+    const runs = scriptRuns([
+      { ts: at(200), run_id: 'r1', event: 'start', script: '02-phase3', args: ['--season', '2021-22', '--runner', 'command'], host: 'here', pid: 42 },
+      { ts: at(120), run_id: 'r1', event: 'command', status: 'started', job: 'analytics/p', processor: 'P', total: 10, first: '2021-11-01', last: '2021-11-10', pid: 77 },
+    ]);
+    const platform = [...rows(4, { run_id: 'platform-7', pid: 78 }), ...rows(1, { run_id: 'platform-7', pid: 78, data_date: '2021-11-05', status: 'running', finished_at: null, from: 90 })];
+    const [p] = runProgress(platform, runs, { now, hostname: 'here', isAlive: () => true });
+    // 4 done of the command's 10, 1 running: 30 s a date since the command started, 6 left → 180 s.
+    expect(p).toMatchObject({ runId: 'platform-7', known: true, phase: 'running', state: { done: 4, total: 10 } });
+    expect(p.script?.runId).toBe('r1');
+    expect(eta(p, now)).toBeCloseTo(180_000, -2);
+    expect(progressLines([p], now, 100)[0]).toBe('02-phase3 --season 2021-22 --runner command · pid 42 · running, started 3m20s ago');
+    // Not attributed: another processor; rows older than the command; a date outside its plan.
+    const other = (r: HistoryRow[]) => runProgress(r, runs, { now, hostname: 'here', isAlive: () => true })[0];
+    expect(other(rows(2, { run_id: 'platform-8', processor_name: 'Q' })).known).toBe(false);
+    expect(other(rows(2, { run_id: 'platform-9', from: 300 })).known).toBe(false);
+    expect(other(rows(2, { run_id: 'platform-10', data_date: '2021-12-01' })).known).toBe(false);
+  });
+
   it("Step 4's run: a backfill of the regular season shows '2021-22', one of the postseason after it '2021-22 postseason'", () => {
     // A hand-made history of one 04 run (one run_id for all its jobs): P and Q planned the regular season and finished;
     // then P planned the postseason's 4 dates (2 done, 1 running). Q has not reached the postseason yet.

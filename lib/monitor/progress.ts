@@ -13,7 +13,7 @@
  */
 import os from 'node:os';
 import type { ProgressState } from '../notebook/progress.ts';
-import { scriptRunOf, type PlanEvent, type ScriptRun } from './scripts.ts';
+import { runOfCommand, scriptRunOf, type PlanEvent, type ScriptRun } from './scripts.ts';
 import { scopeLabel } from './scope.ts';
 
 export interface HistoryRow {
@@ -74,9 +74,18 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
   const out: RunProgress[] = [];
   for (const group of groups.values()) {
     const { run_id: runId, processor_name: processor } = group[0];
-    const script = scriptRunOf(scripts, runId) ?? null;
+    let script = scriptRunOf(scripts, runId) ?? null;
     // The latest plan of this run for this processor: a re-run of failed dates is a run of its own.
-    const plan: PlanEvent | undefined = script?.plans.filter((p) => p.historyRunId === runId && p.processor === processor).at(-1);
+    let plan: PlanEvent | undefined = script?.plans.filter((p) => p.historyRunId === runId && p.processor === processor).at(-1);
+    if (!script) {
+      // A run of the platform's own command (--runner command): the command's journal line holds its plan.
+      const first = Math.min(...group.map((r) => ms(r.started_at)));
+      const found = runOfCommand(scripts, processor, first, group.map((r) => r.data_date), CLOCK_SLACK_MS);
+      if (found) {
+        script = found.script;
+        plan = { historyRunId: runId, ...found.command };
+      }
+    }
     const mine = plan ? group.filter((r) => ms(r.started_at) >= plan.at - CLOCK_SLACK_MS) : group;
     const latest = new Map<string, HistoryRow>();
     for (const r of mine) {

@@ -12,6 +12,8 @@ export interface PlanEvent {
   first: string | null; last: string | null;
 }
 
+export interface CommandPlan { processor: string; job: string; total: number; first: string | null; last: string | null; at: number }
+
 export interface ScriptRun {
   /** The journal's run id (the run history's run_id, or its prefix). */
   runId: string;
@@ -21,6 +23,12 @@ export interface ScriptRun {
   pid: number | null;
   startedAt: number;
   plans: PlanEvent[];
+  /**
+   * Platform commands it started (--runner command), each with the dates it
+   * expects them to record: their run-history rows carry the platform's own
+   * run ids, so they are matched by processor, start time and dates (runOfCommand).
+   */
+  commands: CommandPlan[];
   /** The last question asked and not yet answered. */
   waiting: { id: string; title: string; since: number } | null;
   end: { exitCode: number; stoppedAt: string | null; at: number } | null;
@@ -38,14 +46,16 @@ export function scriptRuns(events: Event[]): ScriptRun[] {
     if (e.event === 'start') {
       runs.set(id, {
         runId: id, script: String(e.script), args: (e.args as string[]) ?? [], host: (e.host as string) ?? null,
-        pid: typeof e.pid === 'number' ? e.pid : null, startedAt: time(e), plans: [], waiting: null, end: null,
+        pid: typeof e.pid === 'number' ? e.pid : null, startedAt: time(e), plans: [], commands: [], waiting: null, end: null,
       });
       continue;
     }
     const run = runs.get(id);
     if (!run) continue;
-    if (e.event === 'run') {
-      const date = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    const date = (v: unknown) => (typeof v === 'string' && v ? v : null);
+    if (e.event === 'command' && e.status === 'started' && typeof e.processor === 'string' && typeof e.total === 'number') {
+      run.commands.push({ processor: e.processor, job: String(e.job), total: e.total, first: date(e.first), last: date(e.last), at: time(e) });
+    } else if (e.event === 'run') {
       run.plans.push({
         historyRunId: String(e.history_run_id), processor: String(e.processor), job: String(e.job), total: Number(e.total), at: time(e),
         first: date(e.first), last: date(e.last),
@@ -64,6 +74,21 @@ export function scriptRuns(events: Event[]): ScriptRun[] {
 
 export function readScriptRuns(file: string): ScriptRun[] {
   return scriptRuns(readJournal(file));
+}
+
+/**
+ * The platform command a run of the platform's own (a run_id no script
+ * planned) belongs to: the latest command of the same processor started before
+ * the run's first row (within `slackMs`, two clocks), whose planned dates hold
+ * every date the run recorded.
+ */
+export function runOfCommand(runs: ScriptRun[], processor: string, firstStartedAt: number, dates: string[], slackMs: number): { script: ScriptRun; command: CommandPlan } | undefined {
+  const lo = dates.reduce((a, b) => (a < b ? a : b), dates[0]);
+  const hi = dates.reduce((a, b) => (a > b ? a : b), dates[0]);
+  const fits = (c: CommandPlan) => c.processor === processor && c.at - slackMs <= firstStartedAt
+    && c.first !== null && c.last !== null && lo >= c.first && hi <= c.last;
+  const found = runs.flatMap((script) => script.commands.filter(fits).map((command) => ({ script, command })));
+  return found.sort((a, b) => a.command.at - b.command.at).at(-1);
 }
 
 /** The script run a run-history run_id belongs to: by its plans, else by the id itself. */

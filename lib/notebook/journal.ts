@@ -11,7 +11,9 @@ export type JournalEvent =
   | { event: 'start'; script: string; args: string[]; user: string; host: string; pid: number; range: { start: string; end: string }; backend: string }
   | { event: 'step'; script: string; id: string; title: string; kind: string; status: 'ran' | 'skipped' | 'failed'; sql?: string; params?: Record<string, string>; rowCount?: number; bytesProcessed?: number; jobIds?: string[]; ms?: number; error?: string }
   | { event: 'gate'; script: string; id: string; title: string; evidence: unknown; recommendation: string | null; reason: string; answer: string | null; answeredBy: 'operator' | 'flag' | 'answers-file' | 'yes'; rule?: string; note?: string }
-  | { event: 'command'; script: string; step: string | null; job: string; status: 'started' | 'ended' | 'interrupted'; command: string; cwd: string; pid: number | null; log: string; exitCode?: number | null; signal?: string | null; ms?: number; unrecorded?: number }
+  | { event: 'command'; script: string; step: string | null; job: string; status: 'started' | 'ended' | 'interrupted'; command: string; cwd: string; pid: number | null; log: string; exitCode?: number | null; signal?: string | null; ms?: number; unrecorded?: number;
+      /** On 'started': what the command is expected to record (the monitor's total for the platform's own run ids). */
+      processor?: string; total?: number; first?: string | null; last?: string | null }
   | { event: 'end'; script: string; exitCode: number; stoppedAt?: string | null; resume?: string; ms: number }
   /** A backfill planned: what it will record (the monitor's total). */
   | { event: 'run'; script: string; history_run_id: string; processor: string; job: string; total: number; first: string | null; last: string | null; host: string; pid: number }

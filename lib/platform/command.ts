@@ -179,7 +179,12 @@ export function commandPlatform(opts: CommonOptions): Platform {
         items[k].startedAt = Date.now();
         const s = await start(ctx, argsFor(ctx, r), logs[k]);
         started[k] = { ...s, k };
-        journal(ctx).write({ event: 'command', script: ctx.script ?? '', step: ctx.stepId?.() ?? null, job: r.job.job, status: 'started', command: commands[k], cwd, pid: s.pid, log: logs[k] });
+        // The plan rides along: the platform records its own run ids, so the monitor attributes its
+        // rows to this command by processor, start time and dates, and shows them against this total.
+        journal(ctx).write({
+          event: 'command', script: ctx.script ?? '', step: ctx.stepId?.() ?? null, job: r.job.job, status: 'started', command: commands[k], cwd, pid: s.pid, log: logs[k],
+          processor: r.job.processorName, total: expected[k].length, first: expected[k][0] ?? null, last: expected[k].at(-1) ?? null,
+        });
         board.render();
         const end = await s.done;
         items[k].finishedAt = Date.now();
