@@ -157,6 +157,19 @@ describe('each run as it is, from the run history and the journal', () => {
     expect(eta(p, now)).toBeCloseTo(180_000, -2);
   });
 
+  it('the ETA follows dates that took work: skips and dependency failures recorded up-front do not set the pace', () => {
+    // 20 planned; 2 dependency failures recorded at once 110 s ago; nothing processed yet → no ETA.
+    const upfront = rows(2, { status: 'failed', error: '{"error":"DependencyError: missing x"}', from: 110 });
+    const p0 = progress([...upfront, ...rows(1, { data_date: '2021-11-20', status: 'running', finished_at: null, from: 100 })], [plan(20)]);
+    expect(p0.state).toMatchObject({ done: 2, total: 20 });
+    expect(eta(p0, now)).toBeNull();
+    expect(progressLines([p0], now, 100).at(-1)).toMatch(/eta …$/);
+    // Then 4 dates succeeded: 4 in the 120 s since the plan, 30 s each, 20 - 6 = 14 left → 420 s (not 6 dates' pace: 280 s).
+    const p1 = progress([...upfront, ...rows(4, { data_date: undefined, from: 100 }).map((r, k) => ({ ...r, data_date: `2021-11-1${k}` }))], [plan(20)]);
+    expect(p1.state).toMatchObject({ done: 6, total: 20 });
+    expect(eta(p1, now)).toBeCloseTo(420_000, -2);
+  });
+
   it('a script waiting at a gate says which, and for how long', () => {
     const runs = script([plan(5), { ts: at(60), event: 'ask', id: '2.4.1', title: 'Failures Decision' }]);
     const p = runProgress(rows(5), runs, { now, hostname: 'here', isAlive: () => true });

@@ -33,6 +33,12 @@ describe('progress', () => {
     expect(line).toContain('10s');
     expect(line).toContain('eta 10s');
   });
+  it('paces the ETA by the dates that took work, not by skips recorded up-front', () => {
+    // 14 bootstrap skips recorded at once, nothing processed after 10 s: no pace yet.
+    expect(progressLine({ label: 'precompute/x', done: 14, total: 100, paced: 0, startedAt: 0 }, 10_000)).toMatch(/eta …$/);
+    // 10 processed in 10 s (1 s each) and 76 left: 1m16s, where 24 dates' pace would say 32s.
+    expect(progressLine({ label: 'precompute/x', done: 24, total: 100, paced: 10, startedAt: 0 }, 10_000)).toMatch(/eta 1m16s$/);
+  });
   it('formats long durations', () => {
     expect(formatDuration(3_725_000)).toBe('1h02m');
   });

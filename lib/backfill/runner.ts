@@ -75,7 +75,14 @@ export class RunStopped extends Error {
 
 
 
-export interface RunProgress { job: string; total: number; done: number; failed: number; skipped: number; records: number }
+export interface RunProgress {
+  job: string; total: number; done: number; failed: number; skipped: number; records: number;
+  /**
+   * Of `done`, the dates a chunk processed: the pace an ETA may follow. Skips and
+   * dependency failures are recorded up-front in an instant and say nothing of it.
+   */
+  paced?: number;
+}
 
 export interface DateOutcome { date: string; status: 'success' | 'failed' | 'skipped'; reason?: string; missing?: string[]; errorType?: string }
 
@@ -240,10 +247,13 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   const key: HistoryKey = { runId, processorName: job.processorName, phase: job.phase };
   const summary: RunSummary = { job: job.job, runId, total: 0, done: 0, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes: [], ms: 0 };
   const exec = async (s: Statement) => { summary.statements++; await w.execute(s.sql, s.params); };
-  const report = () => opts.onProgress?.({ job: job.job, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped, records: summary.records });
+  let paced = 0;
+  let processing = false;
+  const report = () => opts.onProgress?.({ job: job.job, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped, records: summary.records, paced });
   const record = (dates: string[], o: Omit<DateOutcome, 'date'>) => {
     for (const date of dates) summary.outcomes.push({ date, ...o });
     summary.done += dates.length;
+    if (processing) paced += dates.length;
     if (o.status === 'failed') summary.failed += dates.length;
     if (o.status === 'skipped') summary.skipped += dates.length;
   };
@@ -302,6 +312,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   // windows: each extra chunk would read that history again.
   const oneChunk = w.backend === 'bigquery' || job.phase === 'phase_4_precompute';
   const chunks = chunkDates(todo, opts.strategy === 'per-date' ? 1 : undefined, opts.chunks ?? (oneChunk ? 1 : DEFAULT_CHUNKS));
+  processing = true;
   for (const [k, chunk] of chunks.entries()) {
     if (opts.signal?.aborted) {
       // Ctrl+C, or another job of the run failed: the chunk in flight has finished (committed or

@@ -138,7 +138,8 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
     out.push({
       runId, script, phase, detail, scope, known: plan !== undefined, running: running.length, lastActivity,
       state: {
-        label: processor, done, total, failed: failed.length, startedAt,
+        // Skips and dependency failures are recorded in an instant before any work: only successes pace an ETA.
+        label: processor, done, total, failed: failed.length, paced: states.filter((r) => r.status === 'success').length, startedAt,
         finishedAt: phase === 'running' || phase === 'waiting' ? undefined : lastActivity,
       },
     });
@@ -153,11 +154,12 @@ function ended(end: NonNullable<ScriptRun['end']>): { phase: RunPhase; detail: s
   return { phase: 'failed', detail: `exit ${end.exitCode}${end.stoppedAt ? ` at ${end.stoppedAt}` : ''}` };
 }
 
-/** ETA from this run's own pace: dates recorded per second since it planned, over the dates it has left. */
+/** ETA from this run's own pace: dates it succeeded per second since it planned, over the dates it has left. */
 export function eta(p: RunProgress, now: number): number | null {
   const s = p.state;
-  if (!p.known || s.done <= 0 || s.done >= s.total) return null;
-  const rate = s.done / Math.max(1, now - s.startedAt);
+  const paced = s.paced ?? s.done;
+  if (!p.known || paced <= 0 || s.done >= s.total) return null;
+  const rate = paced / Math.max(1, now - s.startedAt);
   return (s.total - s.done) / rate;
 }
 

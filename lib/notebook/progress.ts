@@ -10,6 +10,8 @@ export interface ProgressState {
   done: number;
   total: number;
   failed?: number;
+  /** Of `done`, the dates that took work (default: all): the ETA follows their pace alone. */
+  paced?: number;
   startedAt: number;
   finishedAt?: number;
 }
@@ -43,7 +45,8 @@ export function progressLine(p: ProgressState, now = Date.now(), labelWidth = 40
 /** done/total, failures, elapsed and ETA: the part of a progress line that is never cut. */
 export function progressTail(p: ProgressState, now = Date.now(), etaText?: string): string {
   const elapsed = (p.finishedAt ?? now) - p.startedAt;
-  const eta = etaText ?? (p.finishedAt ? 'done' : p.done > 0 ? `eta ${formatDuration((elapsed / p.done) * (p.total - p.done))}` : 'eta …');
+  const paced = p.paced ?? p.done;
+  const eta = etaText ?? (p.finishedAt ? 'done' : paced > 0 ? `eta ${formatDuration((elapsed / paced) * (p.total - p.done))}` : 'eta …');
   const failed = p.failed ? ` ${p.failed} failed` : '';
   return `${String(p.done).padStart(4)}/${String(p.total).padEnd(4)}${failed} ${formatDuration(elapsed)} ${eta}`;
 }

@@ -27,7 +27,7 @@ export const builtinPlatform: Platform = {
       const s = await runBackfill(ctx.w, r.job, {
         ...(r.dates ? { dates: r.dates } : { start: ctx.range.start, end: ctx.range.end }),
         strategy: o.strategy, runId: ctx.runId, signal: stop.signal,
-        onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed }); board.render(); },
+        onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed, paced: p.paced }); board.render(); },
       });
       states[k].finishedAt = Date.now();
       board.render();
