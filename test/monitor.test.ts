@@ -14,7 +14,7 @@ import { scopeLabel } from '../lib/monitor/scope.ts';
 import { readJournal } from '../lib/notebook/journal.ts';
 import { fileDigest } from './support/scripts.ts';
 import { withWarehouse } from './support/inspect.ts';
-import { PROJECT, insertAttempt, runScript, startScript, troubledSeason, type SmallWarehouse } from './support/small-warehouse.ts';
+import { PROJECT, insertAttempt, runScript, smallWarehouse, startScript, troubledSeason, type SmallWarehouse } from './support/small-warehouse.ts';
 
 let sw: SmallWarehouse;
 beforeAll(async () => {
@@ -36,6 +36,23 @@ afterAll(() => fs.rmSync(sw.dir, { recursive: true, force: true }));
 const historyCount = () => withWarehouse(sw.file, async (w) => (await w.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${PROJECT}.nba_reference.processor_run_history\``)).rows[0].n);
 
 describe('monitor.mts --once', () => {
+  it('on a warehouse no backfill has touched yet (no Phase 3/4 table exists): every season not started, exit 0', async () => {
+    const { RawFixtureBuilder, rotation } = await import('./support/fixtures.ts');
+    const { PHASE3_JOBS, PHASE4_JOBS } = await import('../lib/jobs/registry.ts');
+    const fx = new RawFixtureBuilder();
+    fx.game({ gameId: '0022100001', date: '2021-10-19', home: 'BOS', away: 'NYK', teamBox: true, players: [...rotation('BOS', '0022100001'), ...rotation('NYK', '0022100001')] });
+    const fresh = await smallWarehouse(fx.build(), [], async (w) => {
+      for (const j of [...PHASE3_JOBS, ...PHASE4_JOBS]) await w.execute(`DROP TABLE \`${PROJECT}.${j.output.name}\``);
+    });
+    try {
+      const r = runScript('monitor', ['--once'], fresh);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/\| 2021-22 \| regular season \|\s+1 \| not started \| not started \| phase 3 \|/);
+    } finally {
+      fs.rmSync(fresh.dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints one frame with the original sections and exits 0, reading only', async () => {
     const before = await historyCount();
     const r = runScript('monitor', ['--once'], sw);
