@@ -10,8 +10,14 @@ import path from 'node:path';
 import { FakeBigQuery } from '../test/support/fake-bigquery.ts';
 import { COMMON_OPTIONS } from '../lib/notebook/flags.ts';
 import { formatBytes } from '../lib/warehouse/bigquery-errors.ts';
+import { splitStatements } from '../lib/warehouse/translate.ts';
 
-export interface BigQueryPhase { script: string; ms: number; jobs: number; byKind: Record<string, number>; bytes: number; code: number }
+/** One job the script inserted: when (ms after the script started), its step label, kind and bytes. */
+export interface BenchJob { at: number; step: string; kind: string; bytes: number; sql: string }
+
+export interface BigQueryPhase { script: string; ms: number; jobs: number; byKind: Record<string, number>; bytes: number; code: number; list: BenchJob[]; tail: string }
+
+export const BENCH_SCRIPTS = ['02-phase3', '03-phase4'] as const;
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -26,9 +32,10 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
-/** What kind of job a query is, by its first keyword (a transaction script is one job). */
+/** What kind of job a query is, by its first keyword; several statements are one script job. */
 function kindOf(sql: string, dryRun: boolean): string {
   if (dryRun) return 'dry run';
+  if (splitStatements(sql).length > 1) return 'script';
   const first = /^\s*(\w+)(?:\s+(?:OR\s+REPLACE\s+)?(\w+))?/i.exec(sql);
   const verb = (first?.[1] ?? '?').toUpperCase();
   if (verb === 'BEGIN') return 'script';
@@ -36,40 +43,54 @@ function kindOf(sql: string, dryRun: boolean): string {
   return verb === 'WITH' ? 'SELECT' : verb;
 }
 
-/** Runs 02 then 03 for the season on a copy of the seeded warehouse served as BigQuery. */
-export async function benchBigQuery(seededFile: string, season: string, latencyMs: number): Promise<BigQueryPhase[]> {
-  const fake = await FakeBigQuery.start('nba-props-platform', { data: seededFile });
-  fake.latencyMs = latencyMs;
+/** The seed's Phase 2 gaps fail a few dates (DependencyError): the gates are answered as an operator documenting them would. */
+const ANSWERS: Record<string, string[]> = {
+  '02-phase3': ['--answer', '2.4.1=document:seed gaps (bench)'],
+  '03-phase4': ['--answer', '3.1.6=continue', '--answer', '3.3.2=document:bench', '--answer', '3.4.1=document:bench'],
+};
+
+/**
+ * Runs one script for the season against the running fake (whose data the
+ * earlier scripts left), and reports its jobs. Throws when the script fails.
+ */
+export async function benchScript(fake: FakeBigQuery, dir: string, script: string, season: string, latencyMs: number): Promise<BigQueryPhase> {
   const runner = COMMON_OPTIONS.some((o) => o.name === 'runner') ? ['--runner', 'builtin'] : [];
   const env = {
     NO_COLOR: '1', GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/credentials.json', METADATA_SERVER_DETECTION: 'none',
-    RUNBOOK_JOURNAL: path.join(path.dirname(seededFile), 'bq-journal.jsonl'), RUNBOOK_WAREHOUSE: path.join(path.dirname(seededFile), 'unused.duckdb'),
+    RUNBOOK_JOURNAL: path.join(dir, 'bq-journal.jsonl'), RUNBOOK_WAREHOUSE: path.join(dir, 'unused.duckdb'),
   };
+  fake.reset();
+  fake.latencyMs = latencyMs;
+  const started = Date.now();
+  const t0 = performance.now();
+  const r = await runScript(script, ['--season', season, '--yes', '--backend', 'bigquery', '--bq-endpoint', fake.endpoint, ...runner, '--sandbox-suffix', '_bench', ...ANSWERS[script]], env);
+  const ms = performance.now() - t0;
+  const list: BenchJob[] = [];
+  for (const q of fake.requestsFor('jobs.insert')) {
+    const config = q.body?.configuration ?? {};
+    const job = fake.jobs.get(String(q.body?.jobReference?.jobId));
+    list.push({
+      at: q.at - started,
+      step: String(config.labels?.step ?? config.labels?.script ?? '?').replaceAll('_', '.'),
+      kind: kindOf(String(config.query?.query ?? ''), config.dryRun === true),
+      bytes: Number(job?.resource.statistics?.totalBytesProcessed ?? 0),
+      sql: String(config.query?.query ?? ''),
+    });
+  }
+  const byKind: Record<string, number> = {};
+  for (const j of list) byKind[j.kind] = (byKind[j.kind] ?? 0) + 1;
+  const bytes = list.reduce((n, j) => n + j.bytes, 0);
+  const phase = { script, ms, jobs: list.length, byKind, bytes, code: r.code, list, tail: r.tail };
+  if (r.code !== 0) throw new Error(`${script} --season ${season} on BigQuery exited ${r.code}: ${r.tail}`);
+  return phase;
+}
+
+/** Runs 02 then 03 for the season on a copy of the seeded warehouse served as BigQuery. */
+export async function benchBigQuery(seededFile: string, season: string, latencyMs: number): Promise<BigQueryPhase[]> {
+  const fake = await FakeBigQuery.start('nba-props-platform', { data: seededFile });
   const out: BigQueryPhase[] = [];
   try {
-    // The seed's Phase 2 gaps fail a few dates (DependencyError): the gates are answered as an operator documenting them would.
-    const answers: Record<string, string[]> = {
-      '02-phase3': ['--answer', '2.4.1=document:seed gaps (bench)'],
-      '03-phase4': ['--answer', '3.1.6=continue', '--answer', '3.3.2=document:bench', '--answer', '3.4.1=document:seed gaps (bench)'],
-    };
-    for (const script of ['02-phase3', '03-phase4']) {
-      fake.reset();
-      fake.latencyMs = latencyMs;
-      const t0 = performance.now();
-      const r = await runScript(script, ['--season', season, '--yes', '--backend', 'bigquery', '--bq-endpoint', fake.endpoint, ...runner, '--sandbox-suffix', '_bench', ...answers[script]], env);
-      const ms = performance.now() - t0;
-      const inserts = fake.requestsFor('jobs.insert');
-      const byKind: Record<string, number> = {};
-      for (const q of inserts) {
-        const k = kindOf(String(q.body?.configuration?.query?.query ?? ''), q.body?.configuration?.dryRun === true);
-        byKind[k] = (byKind[k] ?? 0) + 1;
-      }
-      const ids = new Set(inserts.map((q) => q.body?.jobReference?.jobId));
-      let bytes = 0;
-      for (const [id, job] of fake.jobs) if (ids.has(id)) bytes += Number(job.resource.statistics?.totalBytesProcessed ?? 0);
-      out.push({ script, ms, jobs: inserts.length, byKind, bytes, code: r.code });
-      if (r.code !== 0) throw new Error(`${script} --season ${season} on BigQuery exited ${r.code}: ${r.tail}`);
-    }
+    for (const script of BENCH_SCRIPTS) out.push(await benchScript(fake, path.dirname(seededFile), script, season, latencyMs));
   } finally {
     await fake.close();
   }
@@ -78,6 +99,18 @@ export async function benchBigQuery(seededFile: string, season: string, latencyM
 
 export function describeKinds(byKind: Record<string, number>): string {
   return Object.entries(byKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+/** Jobs per step label, in the order the steps first started one: "2.1 (3 SELECT, 1 dry run)". */
+export function describeSteps(list: BenchJob[]): string[] {
+  const steps = new Map<string, { first: number; kinds: Record<string, number>; bytes: number }>();
+  for (const j of list) {
+    const s = steps.get(j.step) ?? { first: j.at, kinds: {}, bytes: 0 };
+    s.kinds[j.kind] = (s.kinds[j.kind] ?? 0) + 1;
+    s.bytes += j.bytes;
+    steps.set(j.step, s);
+  }
+  return [...steps.entries()].map(([step, s]) => `${step.padEnd(34)} at ${(s.first / 1000).toFixed(1).padStart(6)} s  ${describeKinds(s.kinds).padEnd(40)} ${formatBytes(s.bytes)}`);
 }
 
 export { formatBytes };

@@ -19,11 +19,12 @@ const COLUMNS = 'run_id, processor_name, phase, data_date, status, started_at, f
 
 /**
  * New attempt rows for dates, all with one status. The attempt number counts the
- * earlier rows for the same processor and date.
+ * earlier rows for the same processor and date. `onlyNew`: only the dates this
+ * run has no row for yet.
  */
 export function insertAttempts(
   project: string, key: HistoryKey, dates: string[],
-  row: { status: 'running' | 'failed' | 'skipped'; errors?: string; missing?: string[]; skipReason?: string },
+  row: { status: 'running' | 'failed' | 'skipped'; errors?: string; missing?: string[]; skipReason?: string; onlyNew?: boolean },
 ): Statement {
   const finished = row.status === 'running' ? 'CAST(NULL AS TIMESTAMP)' : 'CURRENT_TIMESTAMP()';
   const params: Params = {
@@ -39,7 +40,8 @@ export function insertAttempts(
 SELECT @run_id, @processor_name, @phase, d, @status, CURRENT_TIMESTAMP(), ${finished}, 0, @errors, @missing, @skip_reason,
   (SELECT COUNT(*) FROM ${H(project)} h WHERE h.processor_name = @processor_name AND h.data_date = d) + 1,
   @host, @pid
-FROM UNNEST(@dates) AS d`,
+FROM UNNEST(@dates) AS d${row.onlyNew ? `
+WHERE NOT EXISTS (SELECT 1 FROM ${H(project)} r WHERE r.run_id = @run_id AND r.processor_name = @processor_name AND r.data_date = d)` : ''}`,
     params,
   };
 }

@@ -5,8 +5,8 @@
 import type { Warehouse, Row } from '../warehouse/types.ts';
 import type { DateRange } from '../notebook/flags.ts';
 import type { RegisteredJob } from '../jobs/registry.ts';
-import { table } from '../queries/tables.ts';
-import { datesWithout, missingDependencies, planRun } from './runner.ts';
+import { missingFrom, planFrom, planTables } from './runner.ts';
+import { datesLacking, factKey, readDateFacts } from './date-facts.ts';
 
 export interface JobPreview extends Row {
   job: string;
@@ -25,28 +25,31 @@ export function backfillCommand(job: string, range: DateRange, dates?: string[])
   return dates ? `./bin/run_backfill.sh ${job} --dates=${dates.join(',')}` : `./bin/run_backfill.sh ${job} --start-date=${range.start} --end-date=${range.end}`;
 }
 
+/**
+ * One read for every job's plan: the schedule, each upstream and scope table's
+ * dates in the range, and the scope tables' first dates (on BigQuery one job
+ * instead of several per job).
+ */
 export async function previewJobs(w: Warehouse, jobs: RegisteredJob[], range: DateRange): Promise<JobPreview[]> {
-  return w.hold(async () => {
-    const rows: JobPreview[] = [];
-    for (const job of jobs) {
-      const plan = await planRun(w, job, { start: range.start, end: range.end });
-      let todo = plan.gameDates;
-      let skipped = plan.bootstrap.length;
-      let scopeStarts = '';
-      if (job.scope && todo.length) {
-        const out = await datesWithout(w, job.scope.table, job.scope.dateColumn, todo);
-        skipped += out.size;
-        todo = todo.filter((d) => !out.has(d));
-        const first = await w.query<{ d: string | null }>(`SELECT MIN(${job.scope.dateColumn}) AS d FROM ${table(w.project, job.scope.table)}`);
-        scopeStarts = first.rows[0]?.d ?? '';
-      }
-      const gaps = new Set((await missingDependencies(w, job, todo)).keys());
-      rows.push({
-        job: job.job, game_dates: plan.gameDates.length + plan.bootstrap.length, to_process: todo.length - gaps.size,
-        skipped, dependency_gaps: gaps.size, gap_dates: [...gaps].sort().join(', '),
-        skip_reason: job.scope && skipped > plan.bootstrap.length ? job.scope.skipReason : '', scope_starts: scopeStarts,
-      });
+  const facts = await w.hold(() => readDateFacts(w, range, {
+    tables: jobs.flatMap(planTables), firstOf: jobs.flatMap((j) => (j.scope ? [j.scope] : [])),
+  }));
+  return jobs.map((job) => {
+    const plan = planFrom(job, facts, range);
+    let todo = plan.gameDates;
+    let skipped = plan.bootstrap.length;
+    let scopeStarts = '';
+    if (job.scope && todo.length) {
+      const out = datesLacking(facts, job.scope, todo);
+      skipped += out.size;
+      todo = todo.filter((d) => !out.has(d));
+      scopeStarts = facts.first.get(factKey(job.scope)) ?? '';
     }
-    return rows;
+    const gaps = new Set(missingFrom(job, facts, todo).keys());
+    return {
+      job: job.job, game_dates: plan.gameDates.length + plan.bootstrap.length, to_process: todo.length - gaps.size,
+      skipped, dependency_gaps: gaps.size, gap_dates: [...gaps].sort().join(', '),
+      skip_reason: job.scope && skipped > plan.bootstrap.length ? job.scope.skipReason : '', scope_starts: scopeStarts,
+    };
   });
 }

@@ -21,6 +21,7 @@ import { table } from '../queries/tables.ts';
 import { ensureDdl } from '../warehouse/open.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
 import { crashPoint } from './crash.ts';
+import { datesLacking, readDateFacts, type DateFacts, type DateSpan, type DatedTable } from './date-facts.ts';
 import { announcePlan } from '../monitor/plans.ts';
 import { closeAbandoned, errorJson, insertAttempts, markFailed, markSucceeded, type HistoryKey } from './history.ts';
 
@@ -99,27 +100,26 @@ export interface RunPlan { job: string; gameDates: string[]; bootstrap: string[]
 
 const DEFAULT_CHUNKS = 3;
 
-async function gameDates(w: Warehouse, opts: RunOptions): Promise<{ games: string[]; noGames: string[] }> {
-  const sched = table(w.project, 'nba_raw.nbac_schedule');
-  if (opts.dates) {
-    const r = await w.query<{ game_date: string }>(
-      `SELECT DISTINCT game_date FROM ${sched} WHERE game_status = 3 AND game_date IN UNNEST(@dates) ORDER BY game_date`,
-      { dates: p.dates(opts.dates) },
-    );
-    const games = r.rows.map((x) => x.game_date);
-    return { games, noGames: [...new Set(opts.dates)].filter((d) => !games.includes(d)).sort() };
-  }
-  const r = await w.query<{ game_date: string }>(
-    `SELECT DISTINCT game_date FROM ${sched} WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date ORDER BY game_date`,
-    { start_date: p.date(opts.start!), end_date: p.date(opts.end!) },
-  );
-  return { games: r.rows.map((x) => x.game_date), noGames: [] };
+function spanOf(opts: RunOptions): DateSpan {
+  return opts.dates ? { dates: opts.dates } : { start: opts.start!, end: opts.end! };
+}
+
+/** The tables a job's plan reads: the dependencies that can fail a date (required, or alternatives), and its scope. */
+export function planTables(job: Pick<RunnableJob, 'dependencies' | 'scope'>): DatedTable[] {
+  const checked = job.dependencies.filter((d) => d.required || d.anyOf);
+  return [...checked.map((d) => ({ table: d.table, dateColumn: d.dateColumn })), ...(job.scope ? [job.scope] : [])];
+}
+
+/** The plan from the facts read: game dates (listed dates without a game apart), Phase 4 bootstrap dates apart. */
+export function planFrom(job: Pick<RunnableJob, 'job' | 'phase'>, facts: DateFacts, opts: RunOptions): RunPlan {
+  const games = facts.games;
+  const noGames = opts.dates ? [...new Set(opts.dates)].filter((d) => !games.includes(d)).sort() : [];
+  const bootstrap = job.phase === 'phase_4_precompute' ? games.filter(isBootstrap) : [];
+  return { job: job.job, gameDates: games.filter((d) => !bootstrap.includes(d)), bootstrap, noGames };
 }
 
 export async function planRun(w: Warehouse, job: RunnableJob, opts: RunOptions): Promise<RunPlan> {
-  const { games, noGames } = await gameDates(w, opts);
-  const bootstrap = job.phase === 'phase_4_precompute' ? games.filter(isBootstrap) : [];
-  return { job: job.job, gameDates: games.filter((d) => !bootstrap.includes(d)), bootstrap, noGames };
+  return planFrom(job, await readDateFacts(w, spanOf(opts)), opts);
 }
 
 /** Dates (of those given) on which the table has no rows: one query, any number of dates. */
@@ -133,25 +133,28 @@ export async function datesWithout(w: Warehouse, tbl: string, dateColumn: string
 }
 
 /**
- * Dates lacking upstream data: a required table with no rows on the date, or an
- * `anyOf` group (alternatives, e.g. gamebook or the second box-score source)
- * none of whose members has rows. One query per table, whatever the dates.
+ * Dates lacking upstream data, from the facts read: a required table with no
+ * rows on the date, or an `anyOf` group (alternatives, e.g. gamebook or the
+ * second box-score source) none of whose members has rows.
  */
-export async function missingDependencies(w: Warehouse, job: RunnableJob, dates: string[]): Promise<Map<string, string[]>> {
+export function missingFrom(job: Pick<RunnableJob, 'dependencies'>, facts: DateFacts, dates: string[]): Map<string, string[]> {
   const missing = new Map<string, string[]>();
   if (!dates.length) return missing;
   const add = (d: string, what: string[]) => missing.set(d, [...(missing.get(d) ?? []), ...what]);
-  // Independent reads, at once (BigQuery runs them in parallel).
-  const required = job.dependencies.filter((x) => x.required);
-  const lacks = await Promise.all(required.map((dep) => datesWithout(w, dep.table, dep.dateColumn, dates)));
-  required.forEach((dep, k) => { for (const d of lacks[k]) add(d, [dep.table]); });
+  for (const dep of job.dependencies.filter((x) => x.required)) for (const d of datesLacking(facts, dep, dates)) add(d, [dep.table]);
   const groups = new Map<string, Dependency[]>();
   for (const dep of job.dependencies.filter((x) => !x.required && x.anyOf)) groups.set(dep.anyOf!, [...(groups.get(dep.anyOf!) ?? []), dep]);
   for (const members of groups.values()) {
-    const lacking = await Promise.all(members.map((m) => datesWithout(w, m.table, m.dateColumn, dates)));
+    const lacking = members.map((m) => datesLacking(facts, m, dates));
     for (const d of dates) if (lacking.every((set) => set.has(d))) add(d, members.map((m) => m.table));
   }
   return missing;
+}
+
+/** Dates lacking upstream data (see missingFrom): one query for every upstream table, whatever the dates. */
+export async function missingDependencies(w: Warehouse, job: RunnableJob, dates: string[]): Promise<Map<string, string[]>> {
+  if (!dates.length) return new Map();
+  return missingFrom(job, await readDateFacts(w, { dates }, { tables: planTables({ dependencies: job.dependencies }), games: false }), dates);
 }
 
 /** The missing tables by the phase that writes them: "Phase 3: nba_analytics.x; Phase 4: …". */
@@ -249,6 +252,19 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   const exec = async (s: Statement) => { summary.statements++; await w.execute(s.sql, s.params); };
   let paced = 0;
   let processing = false;
+  // On BigQuery each statement is a job of about a second: the run-history rows written ahead of a
+  // chunk (skips, dependency failures, 'running') ride in the chunk's own script job, each committed
+  // on its own ahead of the chunk's transaction, as they would be one job at a time.
+  const deferHistory = w.backend === 'bigquery';
+  let ahead: Statement[] = [];
+  const history = async (s: Statement) => {
+    if (!deferHistory) return exec(s);
+    summary.statements++;
+    ahead.push(s);
+  };
+  const takeAhead = () => { const out = ahead; ahead = []; return out; };
+  /** Writes the history rows still waiting for a chunk: one job. */
+  const flushAhead = async () => { if (ahead.length) await w.atomic([], { before: takeAhead() }); };
   const report = () => opts.onProgress?.({ job: job.job, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped, records: summary.records, paced });
   const record = (dates: string[], o: Omit<DateOutcome, 'date'>) => {
     for (const date of dates) summary.outcomes.push({ date, ...o });
@@ -265,39 +281,40 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   let todo: string[] = [];
   await w.hold(async () => {
     if (job.createSql) await ensureDdl(w, [job.createSql(w.project)]);
-    await closeAbandonedOnce(w);
-    const plan = await planRun(w, job, opts);
+    // One read for the plan, the scope and the dependencies; the abandoned-rows check beside it.
+    const [facts] = await Promise.all([readDateFacts(w, spanOf(opts), { tables: planTables(job) }), closeAbandonedOnce(w)]);
+    const plan = planFrom(job, facts, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
     const all = [...plan.gameDates, ...plan.bootstrap, ...plan.noGames].sort();
     announcePlan({ historyRunId: runId, processor: job.processorName, job: job.job, total: summary.total, first: all[0] ?? null, last: all.at(-1) ?? null });
     report();
 
     if (plan.noGames.length) {
-      await exec(insertAttempts(w.project, key, plan.noGames, { status: 'skipped', skipReason: 'no_games' }));
+      await history(insertAttempts(w.project, key, plan.noGames, { status: 'skipped', skipReason: 'no_games' }));
       record(plan.noGames, { status: 'skipped', reason: 'no_games' });
     }
     if (plan.bootstrap.length) {
-      await exec(insertAttempts(w.project, key, plan.bootstrap, { status: 'skipped', skipReason: 'bootstrap' }));
+      await history(insertAttempts(w.project, key, plan.bootstrap, { status: 'skipped', skipReason: 'bootstrap' }));
       record(plan.bootstrap, { status: 'skipped', reason: 'bootstrap' });
     }
     crashPoint('history-write');
     todo = plan.gameDates;
     if (todo.length && job.scope) {
-      const outOfScope = await datesWithout(w, job.scope.table, job.scope.dateColumn, todo);
+      const outOfScope = datesLacking(facts, job.scope, todo);
       if (outOfScope.size) {
         const skipped = todo.filter((d) => outOfScope.has(d));
-        await exec(insertAttempts(w.project, key, skipped, { status: 'skipped', skipReason: job.scope.skipReason }));
+        await history(insertAttempts(w.project, key, skipped, { status: 'skipped', skipReason: job.scope.skipReason }));
         record(skipped, { status: 'skipped', reason: job.scope.skipReason });
         todo = todo.filter((d) => !outOfScope.has(d));
       }
     }
     // Dependencies: a date lacking any required upstream fails with DependencyError.
-    const missing = await missingDependencies(w, job, todo);
+    const missing = missingFrom(job, facts, todo);
     const bySet = new Map<string, string[]>();
     for (const [d, tables] of missing) bySet.set(tables.join(','), [...(bySet.get(tables.join(',')) ?? []), d]);
     for (const [set, dates] of bySet) {
       const tables = set.split(',');
-      await exec(insertAttempts(w.project, key, dates, {
+      await history(insertAttempts(w.project, key, dates, {
         status: 'failed', missing: tables,
         errors: errorJson('DependencyError', `missing ${missingByPhase(tables)}`, { missing_dependencies: tables }),
       }));
@@ -321,7 +338,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
       const why = opts.signal.reason instanceof RunStopped
         ? errorJson('Stopped', `not run: ${opts.signal.reason.message}; re-run to finish it`)
         : errorJson('Interrupted', 'stopped by the operator (Ctrl+C) before this date ran; re-run to finish it');
-      await w.hold(() => exec(insertAttempts(w.project, key, left, { status: 'failed', errors: why })));
+      await w.hold(async () => { await history(insertAttempts(w.project, key, left, { status: 'failed', errors: why })); await flushAhead(); });
       record(left, { status: 'failed', reason: 'interrupted' });
       summary.interrupted = true;
       break;
@@ -329,7 +346,12 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     const failChunk = async (dates: string[], e: unknown) => {
       const msg = e instanceof Error ? e.message : String(e);
       const type = e instanceof WarehouseError ? e.code : 'ProcessorError';
-      const failed = markFailed(w.project, key, dates, errorJson(type, msg));
+      const errors = errorJson(type, msg);
+      // A script carrying history rows ahead of its transaction may have failed before writing them:
+      // the dates this run has no row for get their failed attempt, the 'running' ones are closed.
+      const failed = deferHistory
+        ? [markFailed(w.project, key, dates, errors), insertAttempts(w.project, key, dates, { status: 'failed', errors, onlyNew: true })]
+        : [markFailed(w.project, key, dates, errors)];
       if (stopsTheRun(e)) {
         // The warehouse itself failed: no date may stay 'running' once this process is gone, and the run
         // stops here. Only rows still 'running' are closed, so a transaction that did commit keeps its 'success'.
@@ -338,12 +360,13 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
         record(dates, { status: 'failed', reason: msg });
         throw e;
       }
-      await exec(failed);
+      summary.statements += failed.length;
+      await w.atomic([], { before: failed });
       record(dates, { status: 'failed', reason: msg });
     };
     await w.hold(async () => {
       try {
-        await exec(insertAttempts(w.project, key, chunk, { status: 'running' }));
+        await history(insertAttempts(w.project, key, chunk, { status: 'running' }));
       } catch (e) { await failChunk(chunk, e); return; }
       crashPoint('before-transaction');
       if (job.load) {
@@ -362,7 +385,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
             markSucceeded(w.project, key, pending, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];
           summary.statements++;
-          await w.atomic(statements, { label: `backfill/${job.job}` });
+          await w.atomic(statements, { label: `backfill/${job.job}`, before: takeAhead() });
           record(pending, { status: 'success' });
           return;
         } catch (e) {
@@ -382,6 +405,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     crashPoint('between-chunks');
     report();
   }
+  await w.hold(flushAhead); // no chunk to carry them: every date was skipped or failed
   if (opts.signal?.aborted && summary.done < summary.total) summary.interrupted = true;
   summary.records = await countRecords(w, job, summary.outcomes.filter((o) => o.status === 'success').map((o) => o.date));
   summary.ms = Date.now() - t0;
@@ -405,10 +429,10 @@ async function closeAbandonedOnce(w: Warehouse): Promise<void> {
 }
 
 /** Runs an idempotent closing statement (running → failed) through a passing outage, pausing between tries. */
-async function closePatiently(w: Warehouse, s: Statement, retry = { attempts: 5, pauseMs: 1000 }): Promise<void> {
+async function closePatiently(w: Warehouse, s: Statement[], retry = { attempts: 5, pauseMs: 1000 }): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await w.execute(s.sql, s.params);
+      await w.atomic([], { before: s });
       return;
     } catch (e) {
       if (attempt >= retry.attempts) throw e;

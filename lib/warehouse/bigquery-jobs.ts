@@ -19,8 +19,16 @@ export interface RetryPolicy {
 }
 
 export interface PollPolicy {
+  /** Pause between polls while the job is young. */
   firstMs: number;
+  /** Longest pause, once backing off. */
   maxMs: number;
+  /**
+   * Poll every `firstMs` for this long before backing off: most runbook jobs
+   * take 1-2 s, and a poll landing just after one finishes saves up to a
+   * doubling's worth of waiting per job, which adds up over a step's jobs.
+   */
+  steadyMs?: number;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -120,12 +128,13 @@ export class JobRunner {
    */
   async wait(job: Job, deadlineAt: number, onTimeout: (cancelError?: unknown) => Error): Promise<JobMetadata> {
     let meta = job.metadata as JobMetadata;
+    const steadyUntil = Date.now() + (this.poll.steadyMs ?? 0);
     let pause = this.poll.firstMs;
     while (meta.status?.state !== 'DONE') {
       const left = deadlineAt - Date.now();
       if (left <= 0) throw onTimeout(await this.cancel(job));
       await sleep(Math.min(pause, left));
-      pause = Math.min(pause * 2, this.poll.maxMs);
+      if (Date.now() >= steadyUntil) pause = Math.min(pause * 2, this.poll.maxMs);
       [meta] = await retrying(() => job.getMetadata(), this.retry, deadlineAt);
     }
     return meta;

@@ -18,7 +18,7 @@ import { combineStatements, queryParameters } from './bigquery-params.ts';
 import { columnsFromSchema, normalizeRow } from './bigquery-rows.ts';
 import { splitStatements, tokenize } from './translate.ts';
 import {
-  WarehouseError, type CanDryRun, type Column, type QueryOptions, type QueryResult, type Row, type Statement, type Warehouse,
+  WarehouseError, type AtomicOptions, type CanDryRun, type Column, type QueryOptions, type QueryResult, type Row, type Statement, type Warehouse,
 } from './types.ts';
 
 export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
@@ -46,7 +46,7 @@ export interface BigQueryOptions {
   maxRows?: number;
   /** Backoff for transient errors. Default 5 tries, 500 ms doubling to 16 s. */
   retry?: Partial<RetryPolicy>;
-  /** Job status polling. Default 200 ms doubling to 2 s. */
+  /** Job status polling. Default every 150 ms for the first 4 s, then doubling to 2 s. */
   poll?: Partial<PollPolicy>;
   /** Told about every finished job, for the run journal. */
   onJob?: (job: JobReport) => void;
@@ -88,7 +88,7 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
     this.maxBytesBilled = opts.maxBytesBilled ?? DEFAULT_MAX_BYTES_BILLED;
     this.client = createClient({ project: this.project, location: this.location, endpoint: this.endpoint });
     this.retry = { attempts: 5, baseDelayMs: 500, maxDelayMs: 16_000, ...opts.retry };
-    this.jobs = new JobRunner(this.client, this.location, this.retry, { firstMs: 200, maxMs: 2_000, ...opts.poll });
+    this.jobs = new JobRunner(this.client, this.location, this.retry, { firstMs: 150, maxMs: 2_000, steadyMs: 4_000, ...opts.poll });
   }
 
   async query<R extends Row = Row>(sql: string, params?: Params, opts: QueryOptions = {}): Promise<QueryResult<R>> {
@@ -147,10 +147,13 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
    * whole script: a name two statements bind differently is renamed in one of them.
    * BigQuery allows DML (and temp tables) inside a transaction, not DDL on permanent tables.
    */
-  async atomic(statements: Statement[], opts: QueryOptions = {}): Promise<void> {
-    if (statements.length === 0) return;
-    const { sqls, params } = combineStatements(statements);
-    await this.execute(transactionScript(sqls.map((sql) => ({ sql }))), params, opts);
+  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<void> {
+    const before = opts.before ?? [];
+    if (statements.length + before.length === 0) return;
+    const { sqls, params } = combineStatements([...before, ...statements]);
+    const ahead = sqls.slice(0, before.length).map((sql) => ({ sql }));
+    const script = statements.length ? transactionScript(sqls.slice(before.length).map((sql) => ({ sql })), ahead) : plainScript(ahead);
+    await this.execute(script, params, opts);
   }
 
   /** Bytes the query would scan, from a dry run: nothing runs and nothing is billed. */
@@ -230,13 +233,25 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
   }
 }
 
-/** `BEGIN TRANSACTION; …; COMMIT TRANSACTION;`, each statement terminated where a trailing `--` comment cannot swallow its `;`. */
-export function transactionScript(statements: readonly Statement[]): string {
-  const body = statements.flatMap((s) => splitStatements(s.sql)).map((stmt) => {
+/**
+ * `BEGIN TRANSACTION; …; COMMIT TRANSACTION;`, each statement terminated where a
+ * trailing `--` comment cannot swallow its `;`. Statements `before` it run first,
+ * each committing on its own.
+ */
+export function transactionScript(statements: readonly Statement[], before: readonly Statement[] = []): string {
+  return [...terminated(before), 'BEGIN TRANSACTION;', ...terminated(statements), 'COMMIT TRANSACTION;'].join('\n');
+}
+
+/** Statements as one script without a transaction: each commits on its own. */
+function plainScript(statements: readonly Statement[]): string {
+  return terminated(statements).join('\n');
+}
+
+function terminated(statements: readonly Statement[]): string[] {
+  return statements.flatMap((s) => splitStatements(s.sql)).map((stmt) => {
     const last = tokenize(stmt).at(-1);
     return last?.kind === 'comment' && !last.text.startsWith('/*') ? `${stmt}\n;` : `${stmt};`;
   });
-  return ['BEGIN TRANSACTION;', ...body, 'COMMIT TRANSACTION;'].join('\n');
 }
 
 function bytesOf(meta: JobMetadata): number {

@@ -19,7 +19,7 @@ import { toTyped, type Params, type ScalarType } from './params.ts';
 import { dateFromDays, normalizeFloat, normalizeInt, normalizeTimestampText, timestampFromMicros } from './normalize.ts';
 import { splitStatements, tokenize, translate } from './translate.ts';
 import {
-  WarehouseError, type Column, type ColumnType, type QueryOptions, type QueryResult,
+  WarehouseError, type AtomicOptions, type Column, type ColumnType, type QueryOptions, type QueryResult,
   type Row, type Statement, type Value, type Warehouse,
 } from './types.ts';
 
@@ -244,8 +244,20 @@ export class DuckDBWarehouse implements Warehouse {
     });
   }
 
-  async atomic(statements: Statement[]): Promise<void> {
+  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<void> {
     return this.exclusive(async (c) => {
+      // Ahead of the transaction, each on its own (autocommit): they stay if it rolls back.
+      try {
+        for (const s of opts.before ?? []) {
+          for (const stmt of splitStatements(s.sql)) {
+            const { values, types } = bind(stmt, s.params);
+            await c.run(translate(stmt), values, types);
+          }
+        }
+      } catch (err) {
+        throw classify(err, this.opts.file);
+      }
+      if (!statements.length) return;
       await c.run('BEGIN TRANSACTION');
       try {
         for (const s of statements) {

@@ -10,7 +10,7 @@
 import { sandboxResolver, writeTargets, type DatasetResolver } from '../queries/tables.ts';
 import type { Params } from './params.ts';
 import {
-  WarehouseError, canDryRun, type QueryOptions, type QueryResult, type Row, type Statement, type Warehouse,
+  WarehouseError, canDryRun, type AtomicOptions, type QueryOptions, type QueryResult, type Row, type Statement, type Warehouse,
 } from './types.ts';
 
 export class SandboxWarehouse implements Warehouse {
@@ -38,10 +38,12 @@ export class SandboxWarehouse implements Warehouse {
     return this.real.execute(moved, params, opts);
   }
 
-  async atomic(statements: Statement[], opts?: QueryOptions): Promise<void> {
-    const moved = statements.map((s) => ({ ...s, sql: this.datasets.sql(s.sql) }));
-    for (const s of moved) this.checkWrites(s.sql);
-    return this.real.atomic(moved, opts);
+  async atomic(statements: Statement[], opts?: AtomicOptions): Promise<void> {
+    const move = (list: Statement[]) => list.map((s) => ({ ...s, sql: this.datasets.sql(s.sql) }));
+    const moved = move(statements);
+    const before = opts?.before && move(opts.before);
+    for (const s of [...(before ?? []), ...moved]) this.checkWrites(s.sql);
+    return this.real.atomic(moved, before ? { ...opts, before } : opts);
   }
 
   hold<T>(fn: () => Promise<T>): Promise<T> { return this.real.hold(fn); }

@@ -37,6 +37,15 @@ export interface QueryOptions {
 /** One statement of an atomic script. */
 export interface Statement { sql: string; params?: Params }
 
+export interface AtomicOptions extends QueryOptions {
+  /**
+   * Statements run just ahead of the transaction, each committing on its own
+   * (they stay committed if the transaction rolls back). On BigQuery they go in
+   * the same script job: one job instead of one per statement.
+   */
+  before?: Statement[];
+}
+
 export interface Warehouse {
   readonly backend: BackendName;
   /** Project id used in table paths (`project.dataset.table`). */
@@ -47,8 +56,8 @@ export interface Warehouse {
   query<R extends Row = Row>(sql: string, params?: Params, opts?: QueryOptions): Promise<QueryResult<R>>;
   /** DDL or DML; returns affected rows where the backend reports them. */
   execute(sql: string, params?: Params, opts?: QueryOptions): Promise<{ affectedRows: number | null }>;
-  /** Statements that commit together or not at all (a transaction). */
-  atomic(statements: Statement[], opts?: QueryOptions): Promise<void>;
+  /** Statements that commit together or not at all (a transaction); `before`: see AtomicOptions. */
+  atomic(statements: Statement[], opts?: AtomicOptions): Promise<void>;
   /**
    * Keep the warehouse open across several calls. The embedded backend otherwise
    * releases its file between calls so that a second process (a monitor) can read.
