@@ -11,7 +11,8 @@ import type { RunContext } from '../notebook/steps.ts';
 import { table } from '../queries/tables.ts';
 import { JOBS, type RegisteredJob } from '../jobs/registry.ts';
 import { errorType, remedyOf, type FailureEvidence, type FailureState } from '../gates/failures.ts';
-import { datesWithout, runBackfill, type RunSummary } from './runner.ts';
+import { runBackfill, type RunSummary } from './runner.ts';
+import { datesLacking, factKey, readDateFacts, type DateFacts } from './date-facts.ts';
 import { QUALITY_POLICY, type QualityEvidence, type WeekQuality } from '../gates/quality.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { phase3GapsInLowWindows } from '../queries/phase4.ts';
@@ -29,39 +30,41 @@ export function stillFailing(rows: readonly Record<string, unknown>[]): FailureR
   return (rows as unknown as FailureRow[]).filter((r) => r.still_failing !== false);
 }
 
-async function distinctDates(ctx: RunContext, tbl: string, col: string, where = ''): Promise<string[]> {
-  const r = await ctx.w.query<{ d: string }>(
-    `SELECT DISTINCT ${col} AS d FROM ${table(ctx.project, tbl)} WHERE ${col} BETWEEN @start_date AND @end_date${where} ORDER BY d`,
-    { start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) },
-  );
-  return r.rows.map((x) => x.d);
-}
-
-/** Game dates a job should have written for the range. */
-export async function expectedDates(ctx: RunContext, job: RegisteredJob): Promise<{ dates: string[]; basis: string }> {
-  const games = await distinctDates(ctx, 'nba_raw.nbac_schedule', 'game_date', ' AND game_status = 3');
+/** Game dates a job should have written, from the facts read (schedule and scope table over the range). */
+function expectedFrom(facts: DateFacts, job: RegisteredJob): { dates: string[]; basis: string } {
+  const games = facts.games;
   if (job.scope) {
-    const scoped = new Set(await distinctDates(ctx, job.scope.table, job.scope.dateColumn));
-    return { dates: games.filter((d) => scoped.has(d)), basis: 'game dates with props lines' };
+    const lacking = datesLacking(facts, job.scope, games);
+    return { dates: games.filter((d) => !lacking.has(d)), basis: 'game dates with props lines' };
   }
   if (job.phase === 'phase_4_precompute') return { dates: games.filter((d) => !isBootstrap(d)), basis: 'game dates minus bootstrap' };
   return { dates: games, basis: 'game dates in the schedule' };
 }
 
-/** Latest run-history state per date for one processor, to explain missing dates. */
-async function latestState(ctx: RunContext, processorName: string, dates: string[]): Promise<Map<string, string>> {
-  if (!dates.length) return new Map();
-  const r = await ctx.w.query<{ data_date: string; status: string; errors: string | null; skip_reason: string | null; missing_dependencies: string[] | null }>(
-    `SELECT data_date, status, errors, skip_reason, missing_dependencies FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY data_date ORDER BY attempt DESC, started_at DESC) AS rn
+/** Game dates a job should have written for the range. */
+export async function expectedDates(ctx: RunContext, job: RegisteredJob): Promise<{ dates: string[]; basis: string }> {
+  return expectedFrom(await readDateFacts(ctx.w, ctx.range, { tables: job.scope ? [job.scope] : [] }), job);
+}
+
+type LatestRow = { processor_name: string; data_date: string; status: string; errors: string | null; skip_reason: string | null; missing_dependencies: string[] | null };
+
+/** Latest run-history state per processor and date of the range, to explain missing dates. */
+async function latestStates(ctx: RunContext, processorNames: string[]): Promise<Map<string, Map<string, string>>> {
+  const r = await ctx.w.query<LatestRow>(
+    `SELECT processor_name, data_date, status, errors, skip_reason, missing_dependencies FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY processor_name, data_date ORDER BY attempt DESC, started_at DESC) AS rn
   FROM ${table(ctx.project, 'nba_reference.processor_run_history')}
-  WHERE processor_name = @processor_name AND data_date IN UNNEST(@dates)
+  WHERE processor_name IN UNNEST(@processors) AND data_date BETWEEN @start_date AND @end_date
 ) WHERE rn = 1`,
-    { processor_name: processorName, dates: p.dates(dates) },
+    { processors: p.strings(processorNames), start_date: p.date(ctx.range.start), end_date: p.date(ctx.range.end) },
   );
-  return new Map(r.rows.map((x) => [x.data_date, x.status === 'failed' && x.missing_dependencies?.length
-    ? `DependencyError (${x.missing_dependencies.join(', ')})`
-    : x.status === 'skipped' ? `skipped: ${x.skip_reason}` : x.status === 'failed' ? `failed: ${errorText(x.errors).slice(0, 90)}` : x.status]));
+  const out = new Map<string, Map<string, string>>(processorNames.map((n) => [n, new Map()]));
+  for (const x of r.rows) {
+    out.get(x.processor_name)?.set(x.data_date, x.status === 'failed' && x.missing_dependencies?.length
+      ? `DependencyError (${x.missing_dependencies.join(', ')})`
+      : x.status === 'skipped' ? `skipped: ${x.skip_reason}` : x.status === 'failed' ? `failed: ${errorText(x.errors).slice(0, 90)}` : x.status);
+  }
+  return out;
 }
 
 /** The readable part of an errors column (its "error" field), or the text as it is. */
@@ -72,21 +75,24 @@ function errorText(errors: string | null): string {
 /** Each of the phase's tables: actual dates vs expected, shortfalls explained. */
 export async function compareWithExpected(ctx: RunContext, phase: 'phase3' | 'phase4'): Promise<Row[]> {
   const jobs = JOBS.filter((j) => j.phase === (phase === 'phase3' ? 'phase_3_analytics' : 'phase_4_precompute'));
-  const rows: Row[] = [];
-  await ctx.w.hold(async () => {
-    for (const job of jobs) {
-      const actual = new Set(await distinctDates(ctx, job.output.name, job.output.dateColumn));
-      const exp = await expectedDates(ctx, job);
-      const missing = exp.dates.filter((d) => !actual.has(d));
-      const states = await latestState(ctx, job.processorName, missing);
-      const reasons = new Map<string, string[]>();
-      for (const d of missing) { const why = states.get(d) ?? 'never run'; reasons.set(why, [...(reasons.get(why) ?? []), d]); }
-      rows.push({
-        table_name: job.output.name.split('.')[1], dates: actual.size, expected: exp.dates.length, basis: exp.basis,
-        status: missing.length ? `${missing.length} missing` : 'met',
-        explanation: [...reasons].map(([why, ds]) => `${why}: ${formatRanges(ds)}`).join('; '),
-      });
-    }
+  // Two reads at once, whatever the number of tables: every table's dates (and the schedule's, the
+  // scope's) over the range, and the latest state of every processor's dates to explain the shortfalls.
+  const outputs = jobs.map((j) => ({ table: j.output.name, dateColumn: j.output.dateColumn }));
+  const [facts, states] = await ctx.w.hold(() => Promise.all([
+    readDateFacts(ctx.w, ctx.range, { tables: [...outputs, ...jobs.flatMap((j) => (j.scope ? [j.scope] : []))] }),
+    latestStates(ctx, jobs.map((j) => j.processorName)),
+  ]));
+  const rows: Row[] = jobs.map((job, k) => {
+    const exp = expectedFrom(facts, job);
+    const actual = facts.present.get(factKey(outputs[k]))!;
+    const missing = exp.dates.filter((d) => !actual.has(d));
+    const reasons = new Map<string, string[]>();
+    for (const d of missing) { const why = states.get(job.processorName)?.get(d) ?? 'never run'; reasons.set(why, [...(reasons.get(why) ?? []), d]); }
+    return {
+      table_name: job.output.name.split('.')[1], dates: actual.size, expected: exp.dates.length, basis: exp.basis,
+      status: missing.length ? `${missing.length} missing` : 'met',
+      explanation: [...reasons].map(([why, ds]) => `${why}: ${formatRanges(ds)}`).join('; '),
+    };
   });
   ctx.out.table(['table_name', 'dates', 'expected', 'basis', 'status'], rows);
   const short = rows.filter((r) => r.status !== 'met');
@@ -117,7 +123,16 @@ export async function failureEvidence(ctx: RunContext, failures: FailureRow[], n
   const processors = [...new Set(failures.map((f) => f.processor_name))];
   const upstreamProcessors = JOBS.filter((j) => j.phase === 'phase_3_analytics' || j.phase === 'phase_4_precompute').map((j) => j.processorName);
 
-  const streaks = (await ctx.w.query<Streak>(
+  // What is missing now, per table the failures name or Phase 4 reads from Phase 3.
+  const tablesToCheck = new Set<string>();
+  for (const f of failures) for (const t of f.missing_dependencies ?? []) tablesToCheck.add(t);
+  const phase4Reads = [...new Set(JOBS.filter((j) => j.phase === 'phase_4_precompute')
+    .flatMap((j) => j.dependencies.filter((d) => d.required && d.table.startsWith('nba_analytics.')).map((d) => d.table)))];
+  if (failures.some((f) => jobOf(f.processor_name)?.phase === 'phase_4_precompute')) for (const t of phase4Reads) tablesToCheck.add(t);
+  const checked = [...tablesToCheck].map((t) => ({ table: t, dateColumn: JOBS.find((j) => j.output.name === t)?.output.dateColumn ?? 'game_date' }));
+
+  // Three independent reads, at once (BigQuery runs them in parallel).
+  const [streakRows, attemptRows, present] = await ctx.w.hold(() => Promise.all([ctx.w.query<Streak>(
     `SELECT processor_name, data_date,
   COUNTIF(status = 'failed' AND (last_ok IS NULL OR started_at > last_ok)) AS failed_attempts,
   MIN(CASE WHEN status = 'failed' AND (last_ok IS NULL OR started_at > last_ok) THEN started_at END) AS streak_start
@@ -129,33 +144,24 @@ FROM (
 )
 GROUP BY processor_name, data_date`,
     { processors: p.strings(processors), dates: p.dates(dates) },
-  )).rows;
+  ),
   // Phase 2 loads and Phase 3/4 attempts on these dates: few rows, judged here.
-  const attempts = (await ctx.w.query<Attempt>(
+  ctx.w.query<Attempt>(
     `SELECT processor_name, data_date, status, started_at, attempt, missing_dependencies
 FROM ${RUN_HISTORY(ctx)}
 WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name IN UNNEST(@upstream))`,
     { dates: p.dates(dates), upstream: p.strings(upstreamProcessors) },
-  )).rows;
+  ),
+  readDateFacts(ctx.w, { dates }, { tables: checked, games: false }),
+  ]));
+  const streaks = streakRows.rows;
+  const attempts = attemptRows.rows;
+  const absent = new Map(checked.map((t) => [t.table, datesLacking(present, t, dates)]));
   const latest = (processor: string, date: string) => attempts
     .filter((a) => a.processor_name === processor && a.data_date === date)
     .sort((a, b) => b.attempt - a.attempt || b.started_at.localeCompare(a.started_at))[0];
   const loadOf = (tbl: string) => JOBS.find((j) => j.phase === 'phase_2_raw' && j.output.name === tbl)?.processorName ?? '';
 
-  // What is missing now, per table the failures name or Phase 4 reads from Phase 3.
-  const absent = new Map<string, Set<string>>();
-  const tablesToCheck = new Set<string>();
-  for (const f of failures) for (const t of f.missing_dependencies ?? []) tablesToCheck.add(t);
-  const phase4Reads = [...new Set(JOBS.filter((j) => j.phase === 'phase_4_precompute')
-    .flatMap((j) => j.dependencies.filter((d) => d.required && d.table.startsWith('nba_analytics.')).map((d) => d.table)))];
-  if (failures.some((f) => jobOf(f.processor_name)?.phase === 'phase_4_precompute')) for (const t of phase4Reads) tablesToCheck.add(t);
-  await ctx.w.hold(async () => {
-    for (const t of tablesToCheck) {
-      const job = JOBS.find((j) => j.output.name === t);
-      absent.set(t, await datesWithout(ctx.w, t, job?.output.dateColumn ?? 'game_date', dates));
-    }
-  });
-  const isAbsent = (t: string, d: string) => absent.get(t)?.has(d) ?? false;
 
   /** A Phase 2 table's state on a date: re-load failed, or not re-loaded since `since`. */
   const phase2State = (tables: string[], date: string, since: string | null): FailureState => {
@@ -241,9 +247,11 @@ export async function rerunFailed(ctx: RunContext, failures: FailureRow[]): Prom
 /** 3.3.2's evidence: the weeks, plus what Phase 3 lacks in the range and in the low records' windows. */
 export async function qualityEvidence(ctx: RunContext, weeks: WeekQuality[]): Promise<QualityEvidence> {
   const games = finalGameDates(ctx);
-  const gameDates = (await ctx.w.query(games.sql, games.params)).rows.length;
   const q = phase3GapsInLowWindows(ctx, QUALITY_POLICY.afterWeek, PLAYER_WINDOW_GAMES);
-  const gaps = (await ctx.w.query(q.sql, q.params)).rows.map((r) => ({
+  // Independent reads, at once.
+  const [gameRows, gapRows] = await ctx.w.hold(() => Promise.all([ctx.w.query(games.sql, games.params), ctx.w.query(q.sql, q.params)]));
+  const gameDates = gameRows.rows.length;
+  const gaps = gapRows.rows.map((r) => ({
     missing_date: String(r.missing_date), in_range: r.in_range === true, low_records: Number(r.low_records),
   }));
   return { weeks, gameDates, gaps, phase3Command: phase3CommandFor(ctx) };

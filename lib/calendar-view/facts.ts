@@ -6,7 +6,8 @@
 import type { Phase } from '../jobs/types.ts';
 import type { DateRange } from '../notebook/flags.ts';
 import type { Warehouse } from '../warehouse/types.ts';
-import { datesPresent, gameDays, latestAttempts, type LatestAttemptRow } from './queries.ts';
+import { latestAttempts, type LatestAttemptRow } from './queries.ts';
+import { datesLacking, factKey, readDateFacts } from '../backfill/date-facts.ts';
 import type { LatestAttempt } from './states.ts';
 
 /** What the calendar needs of a job; a RegisteredJob is one. */
@@ -35,42 +36,33 @@ export interface CoverageFacts {
   tables: TableFacts[];
 }
 
+/**
+ * Two reads at once (on BigQuery, two jobs side by side): the game dates with
+ * every table's and scope's dates (one UNION ALL), and the latest attempts.
+ */
 export async function loadCoverageFacts(w: Warehouse, sources: readonly CoverageSource[], range: DateRange): Promise<CoverageFacts> {
-  return w.hold(async () => {
-    const games = await w.query<{ game_date: string }>(gameDays(w.project, range).sql, gameDays(w.project, range).params);
-    const gameDates = new Set(games.rows.map((r) => r.game_date));
-    const present = new Map<string, Set<string>>(sources.map((s) => [s.output.name, new Set<string>()]));
-    if (sources.length) {
-      const q = datesPresent(w.project, sources.map((s) => s.output), range);
-      for (const r of (await w.query<{ table_name: string; d: string }>(q.sql, q.params)).rows) present.get(r.table_name)?.add(r.d);
-    }
-    const latest = new Map<string, Map<string, LatestAttempt>>(sources.map((s) => [s.processorName, new Map()]));
-    if (sources.length) {
-      const q = latestAttempts(w.project, sources.map((s) => s.processorName), range);
-      for (const r of (await w.query<LatestAttemptRow>(q.sql, q.params)).rows) {
-        latest.get(r.processor_name)?.set(r.data_date, {
-          status: r.status, skip_reason: r.skip_reason, missing_dependencies: r.missing_dependencies, errors: r.errors, records_processed: r.records_processed,
-        });
-      }
-    }
-    const scopes = new Map<string, Set<string>>();
-    for (const s of sources) {
-      if (!s.scope || scopes.has(s.scope.table)) continue;
-      const q = datesPresent(w.project, [{ name: s.scope.table, dateColumn: s.scope.dateColumn }], range);
-      scopes.set(s.scope.table, new Set((await w.query<{ d: string }>(q.sql, q.params)).rows.map((r) => r.d)));
-    }
-    return {
-      range,
-      gameDates,
-      tables: sources.map((source) => {
-        const scope = source.scope ? scopes.get(source.scope.table)! : null;
-        return {
-          source,
-          present: present.get(source.output.name)!,
-          latest: latest.get(source.processorName)!,
-          outOfScope: new Set(scope ? [...gameDates].filter((d) => !scope.has(d)) : []),
-        };
-      }),
-    };
-  });
+  const outputs = sources.map((s) => ({ table: s.output.name, dateColumn: s.output.dateColumn }));
+  const scopes = sources.flatMap((s) => (s.scope ? [s.scope] : []));
+  const attempts = sources.length ? latestAttempts(w.project, sources.map((s) => s.processorName), range) : null;
+  const [facts, latestRows] = await w.hold(() => Promise.all([
+    readDateFacts(w, range, { tables: [...outputs, ...scopes] }),
+    attempts ? w.query<LatestAttemptRow>(attempts.sql, attempts.params).then((r) => r.rows) : Promise.resolve([]),
+  ]));
+  const gameDates = new Set(facts.games);
+  const latest = new Map<string, Map<string, LatestAttempt>>(sources.map((s) => [s.processorName, new Map()]));
+  for (const r of latestRows) {
+    latest.get(r.processor_name)?.set(r.data_date, {
+      status: r.status, skip_reason: r.skip_reason, missing_dependencies: r.missing_dependencies, errors: r.errors, records_processed: r.records_processed,
+    });
+  }
+  return {
+    range,
+    gameDates,
+    tables: sources.map((source, k) => ({
+      source,
+      present: facts.present.get(factKey(outputs[k]))!,
+      latest: latest.get(source.processorName)!,
+      outOfScope: source.scope ? datesLacking(facts, source.scope, [...gameDates]) : new Set<string>(),
+    })),
+  };
 }

@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
-import { createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
+import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 
 export const DEFAULT_DECISIONS_DATASET = 'nba_reference';
 
@@ -53,6 +53,9 @@ const COLUMNS: [string, string][] = [
   ['recommendation', 'STRING'], ['reason', 'STRING'], ['answer', 'STRING'], ['effect', 'STRING'], ['note', 'STRING'],
   ['answered_by', 'STRING'], ['rule', 'STRING'], ['operator', 'STRING'], ['host', 'STRING'], ['decided_at', 'TIMESTAMP'],
 ];
+
+/** The decisions table's DDL (dataset included), for a script to create with its other tables in one job. */
+export const decisionsDdl = (w: Warehouse, dataset: string) => bookkeepingDdl(w, dataset, 'runbook_decisions', COLUMNS);
 
 /** Which phase of a season a gate belongs to: 4.2.1 ("Phase 3 complete?") judges Phase 3. */
 export function gatePhase(gateId: string): string {

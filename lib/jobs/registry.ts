@@ -58,7 +58,11 @@ export const PHASE4_JOBS = JOBS.filter((j) => j.phase === 'phase_4_precompute').
 
 /** Every job's output table, so validation queries find them before the first run. */
 export async function ensureJobTables(w: Warehouse): Promise<void> {
-  await ensureDdl(w, JOBS.flatMap((j) => (j.createSql ? [j.createSql(w.project)] : [])));
+  await ensureDdl(w, jobTablesDdl(w));
+}
+
+export function jobTablesDdl(w: Warehouse): string[] {
+  return JOBS.flatMap((j) => (j.createSql ? [j.createSql(w.project)] : []));
 }
 
 export function findJob(name: string): RegisteredJob | undefined {

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { p } from '../warehouse/params.ts';
 import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
-import { createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
+import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 import { EXIT, Interrupted } from '../notebook/errors.ts';
 
 export interface LeaseKey { season: string; phase: string }
@@ -52,6 +52,9 @@ const COLUMNS: [string, string][] = [
   ['season', 'STRING'], ['phase', 'STRING'], ['run_id', 'STRING'], ['script', 'STRING'], ['operator', 'STRING'],
   ['host', 'STRING'], ['pid', 'INT64'], ['since', 'TIMESTAMP'], ['heartbeat', 'TIMESTAMP'],
 ];
+
+/** The leases table's DDL (dataset included), for a script to create with its other tables in one job. */
+export const leasesDdl = (w: Warehouse, dataset: string) => bookkeepingDdl(w, dataset, 'runbook_leases', COLUMNS);
 
 const envMs = (name: string, fallback: number) => {
   const v = Number(process.env[name]);

@@ -6,7 +6,9 @@
 import { ensureBaseSchema, openWarehouse } from '../warehouse/open.ts';
 import { realWarehouse } from '../warehouse/sandbox.ts';
 import type { Warehouse } from '../warehouse/types.ts';
-import { ensureJobTables } from '../jobs/registry.ts';
+import { jobTablesDdl } from '../jobs/registry.ts';
+import { decisionsDdl } from '../decisions/store.ts';
+import { leasesDdl } from '../lease/lease.ts';
 import { migrateRunHistory } from '../backfill/history.ts';
 import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
@@ -25,11 +27,11 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
   const real = realWarehouse(w);
   await w.hold(async () => {
     if (real !== w && real.backend === 'duckdb') await ensureBaseSchema(real);
-    await ensureBaseSchema(w);
+    // Every table a script may touch, in one DDL job (on BigQuery each job costs about a second).
+    await ensureBaseSchema(w, [...jobTablesDdl(w), ...decisionsDdl(w, opts.decisionsDataset), ...leasesDdl(w, opts.decisionsDataset)]);
     // A run history made before host/pid existed would fail every query that reads them.
     const added = await migrateRunHistory(w);
     if (added.length) out.err.write(`The run history gained the column(s) ${added.join(', ')} (empty on its earlier rows).\n`);
-    await ensureJobTables(w);
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
     if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(real))) await seedWithProgress(real, out);
   });

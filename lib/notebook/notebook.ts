@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { openWarehouse } from '../warehouse/open.ts';
 import { showParam } from '../warehouse/params.ts';
 import { jsonSafe } from '../warehouse/normalize.ts';
-import { WarehouseError, canDryRun, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
 import { connectWarehouse } from './connect.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, partLabel, type Season } from '../seasons/calendar.ts';
@@ -290,11 +290,6 @@ export class Notebook {
       this.out.code((this.w.datasets?.sql(q.sql) ?? q.sql).trim()); // the tables it really reads (a sandbox renames them)
       this.showParams(q.params);
     }
-    if (canDryRun(this.w)) {
-      // BigQuery bills by bytes scanned: say what this will cost before it runs (a dry run is free).
-      const { bytesProcessed } = await this.w.dryRun(q.sql, q.params);
-      this.out.note(`    -- dry run: will process ${formatBytes(bytesProcessed)}`);
-    }
     const t0 = Date.now();
     let result: QueryResult;
     try {
@@ -309,7 +304,10 @@ export class Notebook {
     if (shown) this.out.table(shown.columns, shown.rows, { empty: step.empty });
     else this.out.table(result.columns, result.rows, { empty: step.empty });
     for (const l of step.explain?.(result, this.ctx) ?? []) this.out.info(l);
-    this.out.note(`   ${result.rows.length} row(s) in ${ms} ms`);
+    // BigQuery bills by bytes scanned: say what this cost. (--max-bytes-billed refuses an over-budget
+    // query before it runs, so no dry run ahead of it: a job of its own for bytes this result carries.)
+    const bytes = result.stats?.bytesProcessed;
+    this.out.note(`   ${result.rows.length} row(s) in ${ms} ms${bytes === undefined ? '' : `, ${formatBytes(bytes)} processed`}`);
     this.logStep({
       event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'ran',
       sql: q.sql, params: paramText(q.params), rowCount: result.rows.length, ms,

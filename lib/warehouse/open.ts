@@ -56,11 +56,16 @@ async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
  * Datasets and the run-history table; idempotent, so every script may call it.
  * A BigQuery sandbox creates only its own datasets: nba_raw is the platform's.
  */
-export async function ensureBaseSchema(w: Warehouse): Promise<void> {
+export async function ensureBaseSchema(w: Warehouse, also: string[] = []): Promise<void> {
+  await ensureDdl(w, [...baseSchemaDdl(w), ...also]);
+}
+
+/** The datasets and the run history, as idempotent DDL. */
+export function baseSchemaDdl(w: Warehouse): string[] {
   const schemas = w.backend === 'duckdb'
     ? DATASETS.map((d) => `CREATE SCHEMA IF NOT EXISTS ${d}`)
     : (w.datasets?.suffix ? SANDBOXED_DATASETS : DATASETS).map((d) => `CREATE SCHEMA IF NOT EXISTS \`${w.project}.${d}\``);
-  await ensureDdl(w, [...schemas, createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status'])]);
+  return [...schemas, createTableSql(RUN_HISTORY, w.project, ['processor_name', 'status'])];
 }
 
 /** DDL already run on each warehouse by this process. */
