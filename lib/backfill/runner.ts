@@ -263,6 +263,8 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     ahead.push(s);
   };
   const takeAhead = () => { const out = ahead; ahead = []; return out; };
+  /** Records the chunks' own jobs counted, and their dates (a re-load's dates are counted at the end). */
+  const counted = { records: 0, dates: new Set<string>() };
   /** Writes the history rows still waiting for a chunk: one job. */
   const flushAhead = async () => { if (ahead.length) await w.atomic([], { before: takeAhead() }); };
   const report = () => opts.onProgress?.({ job: job.job, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped, records: summary.records, paced });
@@ -385,7 +387,9 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
             markSucceeded(w.project, key, pending, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];
           summary.statements++;
-          await w.atomic(statements, { label: `backfill/${job.job}`, before: takeAhead() });
+          // The chunk's rows counted by the same job, once committed.
+          const [n] = await w.atomic(statements, { label: `backfill/${job.job}`, before: takeAhead(), after: countStatement(w.project, job, pending) });
+          if (n) { counted.records += Number(n.n); for (const d of pending) counted.dates.add(d); }
           record(pending, { status: 'success' });
           return;
         } catch (e) {
@@ -407,7 +411,8 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   }
   await w.hold(flushAhead); // no chunk to carry them: every date was skipped or failed
   if (opts.signal?.aborted && summary.done < summary.total) summary.interrupted = true;
-  summary.records = await countRecords(w, job, summary.outcomes.filter((o) => o.status === 'success').map((o) => o.date));
+  const uncounted = summary.outcomes.filter((o) => o.status === 'success' && !counted.dates.has(o.date)).map((o) => o.date);
+  summary.records = counted.records + await countRecords(w, job, uncounted);
   summary.ms = Date.now() - t0;
   report();
   return summary;
@@ -467,11 +472,14 @@ async function runLoad(
   }
 }
 
+/** The output's rows on the dates. */
+function countStatement(project: string, job: RunnableJob, dates: string[]): Statement {
+  return { sql: `SELECT COUNT(*) AS n FROM ${table(project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: { dates: p.dates(dates) } };
+}
+
 async function countRecords(w: Warehouse, job: RunnableJob, dates: string[]): Promise<number> {
   if (!dates.length) return 0;
-  const r = await w.query<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`,
-    { dates: p.dates(dates) },
-  );
+  const q = countStatement(w.project, job, dates);
+  const r = await w.query<{ n: number }>(q.sql, q.params);
   return r.rows[0]?.n ?? 0;
 }

@@ -14,7 +14,12 @@ import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
 import { ProgressBoard, type ProgressState } from './progress.ts';
 
-export async function connectWarehouse(opts: CommonOptions, out: Output): Promise<Warehouse> {
+/**
+ * `alongside`: a read the script needs before its first step (e.g. that the range
+ * has games), run once the warehouse is ready — on BigQuery beside the run-history
+ * check, as two jobs at once rather than one after the other.
+ */
+export async function connectWarehouse(opts: CommonOptions, out: Output, o: { alongside?: (w: Warehouse) => Promise<void> } = {}): Promise<Warehouse> {
   const w = await openWarehouse({
     backend: opts.backend, project: opts.project, file: opts.warehouse,
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
@@ -27,13 +32,20 @@ export async function connectWarehouse(opts: CommonOptions, out: Output): Promis
   const real = realWarehouse(w);
   await w.hold(async () => {
     if (real !== w && real.backend === 'duckdb') await ensureBaseSchema(real);
-    // Every table a script may touch, in one DDL job (on BigQuery each job costs about a second).
-    await ensureBaseSchema(w, [...jobTablesDdl(w), ...decisionsDdl(w, opts.decisionsDataset), ...leasesDdl(w, opts.decisionsDataset)]);
+    // Every table a script may touch, in one DDL job: on BigQuery each job costs about a second, so the
+    // decisions and leases tables come too (on the embedded warehouse they wait for their first use).
+    const bookkeeping = w.backend === 'bigquery' && opts.decisionsDataset ? [...decisionsDdl(w, opts.decisionsDataset), ...leasesDdl(w, opts.decisionsDataset)] : [];
+    await ensureBaseSchema(w, [...jobTablesDdl(w), ...bookkeeping]);
     // A run history made before host/pid existed would fail every query that reads them.
-    const added = await migrateRunHistory(w);
-    if (added.length) out.err.write(`The run history gained the column(s) ${added.join(', ')} (empty on its earlier rows).\n`);
+    const migrate = async () => {
+      const added = await migrateRunHistory(w);
+      if (added.length) out.err.write(`The run history gained the column(s) ${added.join(', ')} (empty on its earlier rows).\n`);
+    };
+    if (w.backend === 'bigquery') { await Promise.all([migrate(), o.alongside?.(w)]); return; }
+    await migrate();
     // Only the embedded warehouse is seeded; production Phase 2 data is real.
-    if (w.backend === 'duckdb' && !(await (await import('../seed/load.ts')).isSeeded(real))) await seedWithProgress(real, out);
+    if (!(await (await import('../seed/load.ts')).isSeeded(real))) await seedWithProgress(real, out);
+    await o.alongside?.(w);
   });
   return w;
 }

@@ -569,8 +569,10 @@ export async function runScript(def: RunbookDef, argv: string[], io: RunIO = {})
   try {
     // The title first: an operator sees at once what started, before the warehouse opens.
     out.heading(`${def.title}  (${opts.range.start} .. ${opts.range.end}, ${opts.backend})`);
-    w ??= def.readOnly ? await openReadOnly(opts, out) : await connectWarehouse(opts, out);
-    await requireGames(w, opts);
+    let gamesChecked = false;
+    const checkGames = async (x: Warehouse) => { await requireGames(x, opts); gamesChecked = true; };
+    w ??= def.readOnly ? await openReadOnly(opts, out) : await connectWarehouse(opts, out, { alongside: checkGames });
+    if (!gamesChecked) await checkGames(w);
     for (const l of def.intro?.({ range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project }) ?? []) out.info(l);
     journal.write({ event: 'start', script: def.script, args: argv, user: opts.user, host: opts.host, pid: process.pid, range: opts.range, backend: opts.backend });
     stopListening = listenForPlans((p) => journal.write({

@@ -119,26 +119,35 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
    * terminals running backfills (as the original runbook does) within the limit.
    */
   async execute(sql: string, params?: Params, opts: QueryOptions = {}): Promise<{ affectedRows: number | null }> {
-    const turn = this.writes.then(() => this.executeNow(sql, params, opts));
-    this.writes = turn.catch(() => undefined);
-    return turn;
+    return this.inTurn(() => this.executeNow(sql, params, opts, false));
   }
 
   private writes: Promise<unknown> = Promise.resolve();
 
-  private async executeNow(sql: string, params?: Params, opts: QueryOptions = {}): Promise<{ affectedRows: number | null }> {
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.writes.then(fn);
+    this.writes = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** `withRows`: the script ends with a read; its rows, or [] when they could not be fetched (the write stands). */
+  private async executeNow(sql: string, params: Params | undefined, opts: QueryOptions, withRows: boolean): Promise<{ affectedRows: number | null; rows: Row[] }> {
     const call = this.call(opts, true);
     const config = this.jobConfig(sql, params, call);
+    let meta: JobMetadata;
+    let job: Job;
     try {
-      const job = await this.jobs.start(config, call.deadlineAt);
-      const meta = await this.jobs.wait(job, call.deadlineAt, (e) => this.timeout(call, job, e));
+      job = await this.jobs.start(config, call.deadlineAt);
+      meta = await this.jobs.wait(job, call.deadlineAt, (e) => this.timeout(call, job, e));
       throwIfFailed(meta); // never retried: the statement (or part of a script) may have applied
       this.report(meta, call);
-      const affected = meta.statistics?.query?.numDmlAffectedRows;
-      return { affectedRows: affected == null ? null : Number(affected) };
     } catch (err) {
       throw classifyFailure(err, { ...this.context(call, config.jobId), mayHaveApplied: !jobNeverCreated(err) });
     }
+    const affected = meta.statistics?.query?.numDmlAffectedRows;
+    // The job is done and committed: failing to download its last read must not fail the write.
+    const rows = withRows ? await this.readRows(job, call).then((r) => r.rows, () => []) : [];
+    return { affectedRows: affected == null ? null : Number(affected), rows };
   }
 
   /**
@@ -147,13 +156,16 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
    * whole script: a name two statements bind differently is renamed in one of them.
    * BigQuery allows DML (and temp tables) inside a transaction, not DDL on permanent tables.
    */
-  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<void> {
+  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<Row[]> {
     const before = opts.before ?? [];
-    if (statements.length + before.length === 0) return;
-    const { sqls, params } = combineStatements([...before, ...statements]);
+    const after = opts.after ? [opts.after] : [];
+    if (statements.length + before.length + after.length === 0) return [];
+    const { sqls, params } = combineStatements([...before, ...statements, ...after]);
     const ahead = sqls.slice(0, before.length).map((sql) => ({ sql }));
-    const script = statements.length ? transactionScript(sqls.slice(before.length).map((sql) => ({ sql })), ahead) : plainScript(ahead);
-    await this.execute(script, params, opts);
+    const body = sqls.slice(before.length, before.length + statements.length).map((sql) => ({ sql }));
+    const read = sqls.slice(before.length + statements.length).map((sql) => ({ sql }));
+    const script = statements.length ? transactionScript(body, ahead, read) : plainScript([...ahead, ...read]);
+    return (await this.inTurn(() => this.executeNow(script, params, opts, after.length > 0))).rows;
   }
 
   /** Bytes the query would scan, from a dry run: nothing runs and nothing is billed. */
@@ -236,10 +248,10 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
 /**
  * `BEGIN TRANSACTION; …; COMMIT TRANSACTION;`, each statement terminated where a
  * trailing `--` comment cannot swallow its `;`. Statements `before` it run first,
- * each committing on its own.
+ * each committing on its own; `after` it, a read whose rows are the job's result.
  */
-export function transactionScript(statements: readonly Statement[], before: readonly Statement[] = []): string {
-  return [...terminated(before), 'BEGIN TRANSACTION;', ...terminated(statements), 'COMMIT TRANSACTION;'].join('\n');
+export function transactionScript(statements: readonly Statement[], before: readonly Statement[] = [], after: readonly Statement[] = []): string {
+  return [...terminated(before), 'BEGIN TRANSACTION;', ...terminated(statements), 'COMMIT TRANSACTION;', ...terminated(after)].join('\n');
 }
 
 /** Statements as one script without a transaction: each commits on its own. */

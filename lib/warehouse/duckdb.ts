@@ -209,23 +209,25 @@ export class DuckDBWarehouse implements Warehouse {
   }
 
   async query<R extends Row = Row>(sql: string, params?: Params, _opts?: QueryOptions): Promise<QueryResult<R>> {
-    return this.exclusive(async (c) => {
-      const duck = translate(sql);
-      const { values, types } = bind(sql, params);
-      try {
-        const reader = await c.runAndReadAll(duck, values, types);
-        const names = reader.columnNames();
-        const columns: Column[] = reader.columnTypes().map((t, k) => ({ name: names[k], type: columnType(t.toString()) }));
-        const rows = reader.getRows().map((raw) => {
-          const row: Row = {};
-          columns.forEach((col, k) => { row[col.name] = normalizeValue(col.type, raw[k]); });
-          return row as R;
-        });
-        return { columns, rows };
-      } catch (err) {
-        throw classify(err, this.opts.file);
-      }
-    });
+    return this.exclusive((c) => this.read<R>(c, sql, params));
+  }
+
+  private async read<R extends Row>(c: DuckDBConnection, sql: string, params?: Params): Promise<QueryResult<R>> {
+    const duck = translate(sql);
+    const { values, types } = bind(sql, params);
+    try {
+      const reader = await c.runAndReadAll(duck, values, types);
+      const names = reader.columnNames();
+      const columns: Column[] = reader.columnTypes().map((t, k) => ({ name: names[k], type: columnType(t.toString()) }));
+      const rows = reader.getRows().map((raw) => {
+        const row: Row = {};
+        columns.forEach((col, k) => { row[col.name] = normalizeValue(col.type, raw[k]); });
+        return row as R;
+      });
+      return { columns, rows };
+    } catch (err) {
+      throw classify(err, this.opts.file);
+    }
   }
 
   async execute(sql: string, params?: Params): Promise<{ affectedRows: number | null }> {
@@ -244,7 +246,7 @@ export class DuckDBWarehouse implements Warehouse {
     });
   }
 
-  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<void> {
+  async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<Row[]> {
     return this.exclusive(async (c) => {
       // Ahead of the transaction, each on its own (autocommit): they stay if it rolls back.
       try {
@@ -257,21 +259,25 @@ export class DuckDBWarehouse implements Warehouse {
       } catch (err) {
         throw classify(err, this.opts.file);
       }
-      if (!statements.length) return;
-      await c.run('BEGIN TRANSACTION');
-      try {
-        for (const s of statements) {
-          for (const stmt of splitStatements(s.sql)) {
-            const { values, types } = bind(stmt, s.params);
-            await c.run(translate(stmt), values, types);
-          }
-        }
-        await c.run('COMMIT');
-      } catch (err) {
-        await c.run('ROLLBACK').catch(() => undefined); // the connection may already have aborted it
-        throw classify(err, this.opts.file);
-      }
+      if (statements.length) await this.transaction(c, statements);
+      return opts.after ? (await this.read(c, opts.after.sql, opts.after.params)).rows : [];
     });
+  }
+
+  private async transaction(c: DuckDBConnection, statements: Statement[]): Promise<void> {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const s of statements) {
+        for (const stmt of splitStatements(s.sql)) {
+          const { values, types } = bind(stmt, s.params);
+          await c.run(translate(stmt), values, types);
+        }
+      }
+      await c.run('COMMIT');
+    } catch (err) {
+      await c.run('ROLLBACK').catch(() => undefined); // the connection may already have aborted it
+      throw classify(err, this.opts.file);
+    }
   }
 
   /** Bulk append for the seed: one DuckDB appender per table, far faster than INSERTs. */

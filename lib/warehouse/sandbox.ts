@@ -38,12 +38,13 @@ export class SandboxWarehouse implements Warehouse {
     return this.real.execute(moved, params, opts);
   }
 
-  async atomic(statements: Statement[], opts?: AtomicOptions): Promise<void> {
+  async atomic(statements: Statement[], opts?: AtomicOptions): Promise<Row[]> {
     const move = (list: Statement[]) => list.map((s) => ({ ...s, sql: this.datasets.sql(s.sql) }));
     const moved = move(statements);
     const before = opts?.before && move(opts.before);
-    for (const s of [...(before ?? []), ...moved]) this.checkWrites(s.sql);
-    return this.real.atomic(moved, before ? { ...opts, before } : opts);
+    const after = opts?.after && move([opts.after])[0];
+    for (const s of [...(before ?? []), ...moved, ...(after ? [after] : [])]) this.checkWrites(s.sql);
+    return this.real.atomic(moved, { ...opts, before, after });
   }
 
   hold<T>(fn: () => Promise<T>): Promise<T> { return this.real.hold(fn); }

@@ -44,6 +44,11 @@ export interface AtomicOptions extends QueryOptions {
    * the same script job: one job instead of one per statement.
    */
   before?: Statement[];
+  /**
+   * A read run once the transaction has committed, whose rows atomic returns
+   * (e.g. what the chunk wrote). On BigQuery it ends the same script job.
+   */
+  after?: Statement;
 }
 
 export interface Warehouse {
@@ -56,8 +61,8 @@ export interface Warehouse {
   query<R extends Row = Row>(sql: string, params?: Params, opts?: QueryOptions): Promise<QueryResult<R>>;
   /** DDL or DML; returns affected rows where the backend reports them. */
   execute(sql: string, params?: Params, opts?: QueryOptions): Promise<{ affectedRows: number | null }>;
-  /** Statements that commit together or not at all (a transaction); `before`: see AtomicOptions. */
-  atomic(statements: Statement[], opts?: AtomicOptions): Promise<void>;
+  /** Statements that commit together or not at all (a transaction); `before` and `after`: see AtomicOptions. Returns `after`'s rows. */
+  atomic(statements: Statement[], opts?: AtomicOptions): Promise<Row[]>;
   /**
    * Keep the warehouse open across several calls. The embedded backend otherwise
    * releases its file between calls so that a second process (a monitor) can read.

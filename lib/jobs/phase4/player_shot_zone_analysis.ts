@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_SHOT_ZONE_ANALYSIS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, historyBounds, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -64,13 +64,13 @@ ${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
 -- Play-by-play of the games read: which games have it, and each player's shots there.
 pbp_games AS (
   SELECT DISTINCT game_id FROM ${shots}
-  WHERE game_id IN (SELECT game_id FROM player_log)
+  WHERE game_id IN (SELECT game_id FROM player_log) AND ${historyBounds('game_date')}
 ),
 player_zone_shots AS (
   SELECT s.game_id, s.player_lookup,
     ${zoneCounts}
   FROM ${shots} AS s
-  WHERE s.game_id IN (SELECT game_id FROM player_log)
+  WHERE s.game_id IN (SELECT game_id FROM player_log) AND ${historyBounds('s.game_date')}
   GROUP BY s.game_id, s.player_lookup
 ),
 shot_window AS (

@@ -101,7 +101,7 @@ player_present AS (
   FROM ${gamebook} AS g
   WHERE g.player_status IN ('inactive', 'dnp')
     AND g.game_date >= (SELECT MIN(game_date) FROM team_window)
-    AND g.game_date < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND ${historyBounds('g.game_date')}
     AND g.game_id IN (SELECT game_id FROM phase3_window_games)
 ),
 player_coverage AS (
@@ -148,8 +148,18 @@ export function teamDatesCte(project: string): string {
  */
 export function historyScope(alias: string): string {
   return `${alias}.season_year IN (SELECT season_year FROM team_dates)
-    AND ${alias}.game_date < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND ${alias}.game_date >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
+    AND ${historyBounds(`${alias}.game_date`)}`;
+}
+
+/**
+ * historyScope's date bounds alone, for a table read by game (play-by-play, the
+ * gamebook) whose rows are those of games historyScope admits: the filter on its
+ * own date column is what lets BigQuery skip its other partitions (a join to the
+ * schedule's games does not).
+ */
+export function historyBounds(column: string): string {
+  return `${column} < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND ${column} >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
 }
 
 /** `UNNEST([date − 1 day, …, date − n days]) AS alias`: the n days before a row's date, to join on. */

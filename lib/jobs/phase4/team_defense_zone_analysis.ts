@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { TEAM_DEFENSE_ZONE_ANALYSIS } from './tables.ts';
 import {
   SEASON_LOOKBACK_DAYS, TEAM_WINDOW_DAYS, TEAM_WINDOW_GAMES,
-  completeness, historyScope, insertHeader, orderedAvg, selectList, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes,
+  completeness, historyBounds, historyScope, insertHeader, orderedAvg, selectList, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -60,7 +60,7 @@ game_zone_shots AS (
     ${zoneCounts()}
   FROM ${shots} AS s
   JOIN ${schedule} AS sch ON sch.game_id = s.game_id
-  WHERE ${historyScope('sch')}
+  WHERE ${historyScope('sch')} AND ${historyBounds('s.game_date')}
   GROUP BY s.game_id, s.team_abbr, sch.game_date, sch.season_year
 ),
 -- Each playing team's last 15 games this season before the date (defense_games).
