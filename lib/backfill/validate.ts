@@ -161,7 +161,7 @@ WHERE data_date IN UNNEST(@dates) AND (phase = 'phase_2_raw' OR processor_name I
     .filter((a) => a.processor_name === processor && a.data_date === date)
     .sort((a, b) => b.attempt - a.attempt || b.started_at.localeCompare(a.started_at))[0];
   const loadOf = (tbl: string) => JOBS.find((j) => j.phase === 'phase_2_raw' && j.output.name === tbl)?.processorName ?? '';
-
+  const isAbsent = (t: string, d: string) => absent.get(t)?.has(d) ?? false;
 
   /** A Phase 2 table's state on a date: re-load failed, or not re-loaded since `since`. */
   const phase2State = (tables: string[], date: string, since: string | null): FailureState => {
