@@ -12,6 +12,8 @@ import { Output } from '../notebook/output.ts';
 import { connectWarehouse } from '../notebook/connect.ts';
 import { formatRanges } from '../seasons/calendar.ts';
 import { WarehouseError } from '../warehouse/types.ts';
+import { jobUsage } from '../warehouse/usage.ts';
+import { formatBytes } from '../warehouse/bigquery-errors.ts';
 import { JOBS, findJob, type RegisteredJob } from '../jobs/registry.ts';
 import { planRun, runBackfill, type Strategy } from './runner.ts';
 import { shortenMiddle } from '../platform/text.ts';
@@ -160,6 +162,8 @@ export async function backfillMain(argv: string[]): Promise<number> {
     board.render(true);
     const ok = summary.outcomes.filter((o) => o.status === 'success').length;
     out.info(`${job.job}: ${ok} succeeded, ${summary.failed} failed, ${summary.skipped} skipped; ${summary.records} records; run_id ${summary.runId}; ${summary.statements} statements in ${(summary.ms / 1000).toFixed(1)} s`);
+    const usage = jobUsage(w);
+    if (usage) out.info(`BigQuery: ${usage.jobs} job(s), ${formatBytes(usage.bytesProcessed)} processed, ${formatBytes(usage.bytesBilled)} billed`);
     const failed = summary.outcomes.filter((o) => o.status === 'failed');
     if (failed.length) {
       out.table(['data_date', 'error'], failed.map((f) => ({ data_date: f.date, error: f.missing ? `DependencyError: ${f.missing.join(', ')}` : (f.reason ?? '').slice(0, 80) })));

@@ -17,6 +17,7 @@ import { jobIdFor, jobLabels } from './bigquery-labels.ts';
 import { combineStatements, queryParameters } from './bigquery-params.ts';
 import { columnsFromSchema, normalizeRow } from './bigquery-rows.ts';
 import { splitStatements, tokenize } from './translate.ts';
+import type { JobUsage } from './usage.ts';
 import {
   WarehouseError, type AtomicOptions, type CanDryRun, type Column, type QueryOptions, type QueryResult, type Row, type Statement, type Warehouse,
 } from './types.ts';
@@ -119,7 +120,8 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
    * terminals running backfills (as the original runbook does) within the limit.
    */
   async execute(sql: string, params?: Params, opts: QueryOptions = {}): Promise<{ affectedRows: number | null }> {
-    return this.inTurn(() => this.executeNow(sql, params, opts, false));
+    const { affectedRows } = await this.inTurn(() => this.executeNow(sql, params, opts, false));
+    return { affectedRows };
   }
 
   private writes: Promise<unknown> = Promise.resolve();
@@ -233,7 +235,13 @@ export class BigQueryWarehouse implements Warehouse, CanDryRun {
     return { what: call.what, project: this.project, maxBytesBilled: this.maxBytesBilled, jobId };
   }
 
+  /** The jobs this process ran and what they processed and billed (a summary's last line). */
+  readonly usage: JobUsage = { jobs: 0, bytesProcessed: 0, bytesBilled: 0 };
+
   private report(meta: JobMetadata, call: Call): void {
+    this.usage.jobs++;
+    this.usage.bytesProcessed += bytesOf(meta);
+    this.usage.bytesBilled += Number(meta.statistics?.query?.totalBytesBilled ?? 0);
     if (!this.opts.onJob) return;
     this.opts.onJob({
       jobId: meta.jobReference?.jobId ?? '',
