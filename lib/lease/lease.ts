@@ -13,7 +13,7 @@
  */
 import os from 'node:os';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, type Row, type Statement, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
 import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 import { EXIT, Interrupted } from '../notebook/errors.ts';
@@ -81,18 +81,37 @@ export class LeaseTable {
   /** Current holders, with the heartbeat's age measured by the warehouse's clock (hosts' clocks may differ). */
   async holders(key?: LeaseKey): Promise<LeaseRow[]> {
     try {
-      const r = await this.w.query<LeaseRow>(
-        `SELECT season, phase, run_id, script, operator, host, pid, since, heartbeat,
-  TIMESTAMP_DIFF(CURRENT_TIMESTAMP(), heartbeat, MILLISECOND) AS age_ms
-FROM ${this.table}${key ? '\nWHERE season = @season AND phase = @phase' : ''}
-ORDER BY since, run_id`,
-        key ? { season: key.season, phase: key.phase } : {}, { label: 'runbook/lease' },
-      );
-      return r.rows;
+      const q = this.holdersQuery(key);
+      return (await this.w.query<LeaseRow>(q.sql, q.params, { label: 'runbook/lease' })).rows;
     } catch (e) {
       if (e instanceof WarehouseError && e.code === 'NOT_FOUND') return [];
       throw e;
     }
+  }
+
+  private holdersQuery(key?: LeaseKey): Statement {
+    return {
+      sql: `SELECT season, phase, run_id, script, operator, host, pid, since, heartbeat,
+  TIMESTAMP_DIFF(CURRENT_TIMESTAMP(), heartbeat, MILLISECOND) AS age_ms
+FROM ${this.table}${key ? '\nWHERE season = @season AND phase = @phase' : ''}
+ORDER BY since, run_id`,
+      params: key ? { season: key.season, phase: key.phase } : {},
+    };
+  }
+
+  /**
+   * Claims the lease when no run holds it, then reads who does: one job on
+   * BigQuery (the insert commits, then the read sees it). The read decides who won.
+   */
+  private async claim(key: LeaseKey, me: LeaseOwner): Promise<LeaseRow[]> {
+    const insert: Statement = {
+      sql: `INSERT INTO ${this.table} (${COLUMNS.map(([n]) => n).join(', ')})
+SELECT @season, @phase, @run_id, @script, @operator, @host, @pid, CURRENT_TIMESTAMP(), CURRENT_TIMESTAMP()
+FROM (SELECT 1 AS one) AS x
+WHERE NOT EXISTS (SELECT 1 FROM ${this.table} WHERE season = @season AND phase = @phase)`,
+      params: { season: key.season, phase: key.phase, run_id: me.runId, script: me.script, operator: me.operator, host: me.host, pid: p.int(me.pid) },
+    };
+    return (await this.w.atomic([], { before: [insert], after: this.holdersQuery(key), label: 'runbook/lease' })) as unknown as LeaseRow[];
   }
 
   isStale(h: LeaseRow, staleMs = envMs('RUNBOOK_LEASE_STALE_MS', 600_000)): boolean {
@@ -108,7 +127,7 @@ ORDER BY since, run_id`,
     let told = '';
     for (;;) {
       if (o.signal?.aborted) throw new Interrupted(null); // Ctrl+C while waiting: nothing was started
-      const rows = await this.holders(key);
+      const rows = await this.claim(key, me);
       const mine = rows.find((r) => r.run_id === me.runId);
       const others = rows.filter((r) => r.run_id !== me.runId);
       if (mine && !others.length) return this.hold(key, me, o);
@@ -123,17 +142,8 @@ ORDER BY since, run_id`,
         const msg = `waiting for ${describeHolder(live[0])} to finish ${key.season} ${key.phase}…`;
         if (msg.replace(/heartbeat \d+ s ago/, '') !== told) { o.say(msg); told = msg.replace(/heartbeat \d+ s ago/, ''); }
         await sleep(pollMs, o.signal);
-        continue;
       }
-      await this.w.execute(
-        `INSERT INTO ${this.table} (${COLUMNS.map(([n]) => n).join(', ')})
-SELECT @season, @phase, @run_id, @script, @operator, @host, @pid, CURRENT_TIMESTAMP(), CURRENT_TIMESTAMP()
-FROM (SELECT 1 AS one) AS x
-WHERE NOT EXISTS (SELECT 1 FROM ${this.table} WHERE season = @season AND phase = @phase)`,
-        { season: key.season, phase: key.phase, run_id: me.runId, script: me.script, operator: me.operator, host: me.host, pid: p.int(me.pid) },
-        { label: 'runbook/lease' },
-      );
-      // Loop: the re-read decides who won.
+      // Loop: claim again (a dead holder was dropped, or the live one may have finished).
     }
   }
 
