@@ -14,7 +14,7 @@ import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { phase2Range } from '../lib/notebook/flags.ts';
 import { formatRanges } from '../lib/seasons/calendar.ts';
 import { JOBS, PHASE4_JOBS } from '../lib/jobs/registry.ts';
-import { backfillCommand } from '../lib/backfill/preview.ts';
+import { fillCommands } from '../lib/backfill/preview.ts';
 import { showSummaries } from '../lib/backfill/parallel.ts';
 import { rerunFailed, stillFailing, type FailureRow } from '../lib/backfill/validate.ts';
 import { failureMeanings } from '../lib/queries/phase3.ts';
@@ -99,7 +99,7 @@ const bootstrapOrGap = checkStep<ZeroRow[], ZeroVerdict[]>({
     const gaps = verdicts.filter((v) => v.verdict === 'GAP').map((v) => v.game_date);
     if (gaps.length) {
       ctx.out.info('Once their inputs exist (dependency-errors shows what they lack), fill them in Phase 4 order:');
-      for (const j of PHASE4_JOBS) ctx.out.code(`$ ${backfillCommand(j.job, ctx.range, gaps)}`);
+      for (const c of await fillCommands(ctx, PHASE4_JOBS, gaps)) ctx.out.code(`$ ${c}`);
     }
     return verdicts;
   },

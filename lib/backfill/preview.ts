@@ -4,6 +4,8 @@
  */
 import type { Warehouse, Row } from '../warehouse/types.ts';
 import type { DateRange } from '../notebook/flags.ts';
+import type { RunContext } from '../notebook/steps.ts';
+import { finalGameDates } from '../queries/phase2.ts';
 import type { RegisteredJob } from '../jobs/registry.ts';
 import { missingFrom, planFrom, planTables } from './runner.ts';
 import { datesLacking, factKey, readDateFacts } from './date-facts.ts';
@@ -23,6 +25,33 @@ export interface JobPreview extends Row {
 
 export function backfillCommand(job: string, range: DateRange, dates?: string[]): string {
   return dates ? `./bin/run_backfill.sh ${job} --dates=${dates.join(',')}` : `./bin/run_backfill.sh ${job} --start-date=${range.start} --end-date=${range.end}`;
+}
+
+/** Runs of at least this many consecutive game dates are written as a range. */
+const MIN_RANGE_DATES = 3;
+
+/**
+ * The commands that run exactly `dates` of a job, readable at a glance: each run
+ * of consecutive game dates (3 or more) becomes `--start-date … --end-date …`,
+ * since a range runs only its game dates; what is left stays one `--dates=`
+ * list. `gameDates` must hold every final game date from the first of `dates`
+ * to the last, or two dates could look consecutive around one it lacks.
+ */
+export function backfillCommands(job: string, dates: readonly string[], gameDates: readonly string[]): string[] {
+  const index = new Map(gameDates.map((d, i) => [d, i]));
+  const runs: string[][] = [];
+  for (const d of [...new Set(dates)].sort()) {
+    const run = runs.at(-1);
+    const i = index.get(d);
+    if (run && i !== undefined && index.get(run.at(-1)!) === i - 1) run.push(d);
+    else runs.push([d]);
+  }
+  const ranged = runs.filter((r) => r.length >= MIN_RANGE_DATES);
+  const loose = runs.filter((r) => r.length < MIN_RANGE_DATES).flat();
+  return [
+    ...ranged.map((r) => backfillCommand(job, { start: r[0], end: r.at(-1)! })),
+    ...(loose.length ? [backfillCommand(job, { start: '', end: '' }, loose)] : []),
+  ];
 }
 
 /**
@@ -52,4 +81,13 @@ export async function previewJobs(w: Warehouse, jobs: RegisteredJob[], range: Da
       skip_reason: job.scope && skipped > plan.bootstrap.length ? job.scope.skipReason : '', scope_starts: scopeStarts,
     };
   });
+}
+
+/** The commands that run `dates` of each job in order (backfillCommands), with the schedule's game dates between them. */
+export async function fillCommands(ctx: RunContext, jobs: readonly RegisteredJob[], dates: readonly string[]): Promise<string[]> {
+  if (!dates.length) return [];
+  const sorted = [...dates].sort();
+  const q = finalGameDates({ ...ctx, range: { start: sorted[0], end: sorted.at(-1)! } });
+  const games = (await ctx.w.query<{ game_date: string }>(q.sql, q.params)).rows.map((r) => r.game_date);
+  return jobs.flatMap((j) => backfillCommands(j.job, sorted, games));
 }
