@@ -378,6 +378,11 @@ describe('2.1.1 confirm the commands', () => {
   });
 
   it('shows the figures without the long list of gap dates', () => {
-    expect(gate.evidence([job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03')])).toEqual([{ job: 'b', game_dates: 166, to_process: 164, skipped: 0, dependency_gaps: 2, skip_reason: '' }]);
+    expect(gate.evidence([job('b', 166, 164, 0, 2, '2021-10-27, 2021-11-03')])).toEqual([{ job: 'b', game_dates: 166, to_process: 164, skipped: 0, dependency_gaps: 2 }]);
+    // The skip reason as a column only when a job has one, then for every job.
+    expect(gate.evidence([job('b', 166, 166), job('upcoming', 166, 40, 126, 0, '', 'no_props_lines')])).toEqual([
+      { job: 'b', game_dates: 166, to_process: 166, skipped: 0, dependency_gaps: 0, skip_reason: '' },
+      { job: 'upcoming', game_dates: 166, to_process: 40, skipped: 126, dependency_gaps: 0, skip_reason: 'no_props_lines' },
+    ]);
   });
 });

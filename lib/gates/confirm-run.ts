@@ -28,7 +28,8 @@ export function confirmRunGate(what: string): Omit<GateStep<JobPreview[]>, 'id' 
       { when: 'a job skips every date by design (the player context before the odds data starts: no props lines)', choice: 'run', action: 'Run them: those dates are recorded as skipped, not failed' },
       { when: 'a job has nothing to process for another reason (its upstream data missing on every date, no game dates)', choice: 'stop', action: 'Check the range or the upstream data first' },
     ],
-    evidence: (rows) => rows.map(({ gap_dates: _g, scope_starts: _s, ...r }) => r),
+    // skip_reason only when some job has one: an empty column would squeeze the job names at 100 columns.
+    evidence: (rows) => rows.map(({ gap_dates: _g, scope_starts: _s, skip_reason, ...r }) => (rows.some((x) => x.skip_reason) ? { ...r, skip_reason } : r)),
     decide(rows) {
       if (!rows.length) return { recommendation: 'stop', reason: 'no job to preview' };
       const byDesign = rows.filter(skipsByDesign);
