@@ -28,6 +28,9 @@ const OPTIONS: OptionSpec[] = [
   ...COMMON_OPTIONS.filter((o) => SHARED.has(o.name)),
 ];
 
+/** Chunks of a Phase 2/3 run on an embedded file that other processes may share. */
+const SHARED_FILE_CHUNKS = 3;
+
 const PHASES: Record<string, string> = { raw: 'phase_2_raw', analytics: 'phase_3_analytics', precompute: 'phase_4_precompute' };
 
 export function resolveJob(name: string): RegisteredJob {
@@ -156,6 +159,10 @@ export async function backfillMain(argv: string[]): Promise<number> {
     const board = new CommandBoard(process.stderr, [state]);
     const summary = await runBackfill(w, job, {
       ...range, strategy: flags.strategy as Strategy, signal: abort.signal,
+      // Several run_backfill.sh processes may share an embedded file (Step 2's five): it is held per
+      // chunk, so in a few chunks they take turns instead of each waiting for another's whole run.
+      // Phase 4 takes one: each of its chunks would re-read the season's history for its windows.
+      ...(w.backend === 'duckdb' && job.phase !== 'phase_4_precompute' ? { chunks: SHARED_FILE_CHUNKS } : {}),
       onProgress: (p) => { Object.assign(state, { done: p.done, expected: p.total, failed: p.failed }); board.render(); },
     });
     state.finishedAt = Date.now();
