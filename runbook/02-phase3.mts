@@ -168,6 +168,8 @@ export const runbook: RunbookDef = {
       // Resuming at 2.1.2 (--from) skips the confirmation: the run asks for itself.
       else if (go === null) await nb.action(run, undefined);
     } else await nb.action(run, undefined);
+    // The three read-only queries below run at once; each is shown at its turn.
+    nb.prefetch([progress, validation, failures]);
     await nb.sql(progress);
     for (;;) {
       await nb.sql(validation);

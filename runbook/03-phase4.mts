@@ -147,6 +147,8 @@ export const runbook: RunbookDef = {
       if (answer === 'rerun') await nb.action(rerunJob, summary);
       else for (const d of fresh) accepted.add(d);
     }
+    // The four read-only queries below run at once; each is shown at its turn.
+    nb.prefetch([validation, quality, weekly, failures]);
     await nb.sql(validation);
     await nb.check(expected, undefined);
     await nb.check(calendar, undefined);

@@ -82,7 +82,15 @@ export function checkDataset(name: string): string {
 export class DecisionStore {
   private ensured = false;
 
-  constructor(readonly w: Warehouse, readonly dataset: string = DEFAULT_DECISIONS_DATASET) { checkDataset(dataset); }
+  /**
+   * `keep` (a run's own store): each scope's decisions are read once, at the run's
+   * first gate or before (prefetch), then kept up to date with this store's own
+   * records, instead of a read at every gate (on BigQuery a job of about a second
+   * each). The run holds its season's lease, so no other run decides its gates meanwhile.
+   */
+  constructor(readonly w: Warehouse, readonly dataset: string = DEFAULT_DECISIONS_DATASET, private readonly o: { keep?: boolean } = {}) { checkDataset(dataset); }
+
+  private readonly kept = new Map<string, { filter: { season?: string | null; scope?: string }; rows: Promise<StoredDecision[]> }>();
 
   get table(): string { return table(this.w.project, `${this.dataset}.runbook_decisions`); }
 
@@ -109,7 +117,18 @@ VALUES (@decision_id, @run_id, @script, @season, @scope, @phase, @gate, @gate_ti
       },
       { label: 'runbook/decision' },
     );
-    return { ...d, decision_id: id, decided_at: new Date().toISOString() };
+    const stored = { ...d, decision_id: id, decided_at: new Date().toISOString() };
+    for (const k of this.kept.values()) {
+      if ((k.filter.season && k.filter.season !== d.season) || (k.filter.scope && k.filter.scope !== d.scope)) continue;
+      const rows = await k.rows.catch(() => null);
+      if (rows && !rows.some((r) => r.decision_id === id)) rows.push(stored);
+    }
+    return stored;
+  }
+
+  /** Starts reading a scope's decisions (see `keep`), so the first gate need not wait for it. */
+  prefetch(key: { season: string | null; scope: string }): void {
+    if (this.o.keep) void this.list(key.season ? { season: key.season } : { scope: key.scope }).catch(() => undefined);
   }
 
   /**
@@ -117,6 +136,18 @@ VALUES (@decision_id, @run_id, @script, @season, @scope, @phase, @gate, @gate_ti
    * never recorded one (no table yet) has none.
    */
   async list(o: { season?: string | null; scope?: string } = {}): Promise<StoredDecision[]> {
+    if (!this.o.keep) return this.read(o);
+    const key = JSON.stringify([o.season ?? null, o.scope ?? null]);
+    let k = this.kept.get(key);
+    if (!k) {
+      k = { filter: o, rows: this.read(o) };
+      this.kept.set(key, k);
+      k.rows.catch(() => this.kept.delete(key)); // a failed read is tried again next time
+    }
+    return [...(await k.rows)];
+  }
+
+  private async read(o: { season?: string | null; scope?: string }): Promise<StoredDecision[]> {
     const where: string[] = [];
     const params: Record<string, string> = {};
     if (o.season) { where.push('season = @season'); params.season = o.season; }

@@ -83,6 +83,10 @@ export class Notebook {
   /** Leases this run holds, with how many sections are inside each (a season's Step 4 and its Step 2 share one). */
   private readonly held: Map<string, { lease: Lease; depth: number }>;
   private readonly wanted: (() => Promise<void>)[];
+  /** SQL steps started ahead of their turn (prefetch), by step id, with the data-changing steps run before them. */
+  private readonly early = new Map<string, { key: string; actions: number; result: Promise<{ result: QueryResult; ms: number }> }>();
+  /** Data-changing steps run so far: a result read before one of them is stale. */
+  private actions = 0;
 
   constructor(
     readonly def: RunbookDef,
@@ -103,7 +107,9 @@ export class Notebook {
       range: opts.range, season: opts.season, asOf: opts.asOf, project: opts.project,
       w, out, opts, runId, signal, script: def.script, stepId: () => this.current,
     };
-    this.decisions = parent?.decisions ?? new DecisionStore(w, opts.decisionsDataset);
+    this.decisions = parent?.decisions ?? new DecisionStore(w, opts.decisionsDataset, { keep: true });
+    // A script with gates reads its scope's decisions once, while its first steps run.
+    if (!parent && def.steps.some((s) => s.kind === 'gate')) this.decisions.prefetch(this.scopeKey);
     this.leases = parent?.leases ?? new LeaseTable(w, opts.decisionsDataset);
     this.held = parent?.held ?? new Map();
     this.wanted = parent?.wanted ?? [];
@@ -280,6 +286,31 @@ export class Notebook {
     }
   }
 
+  /**
+   * Starts the queries of read-only SQL steps the flow prints next, so that they
+   * run side by side (on BigQuery, jobs in parallel) instead of one after the
+   * other. Each is still shown at its turn, as it would be; a result read before
+   * a data-changing step is dropped and the query run again.
+   */
+  prefetch(steps: SqlStep[]): void {
+    if (this.opts.step) return; // asked before each step: a query the operator may skip is not run ahead
+    for (const step of steps) {
+      const q = step.query(this.ctx);
+      const t0 = Date.now();
+      const result = this.w.query(q.sql, q.params, { label: `${this.def.script}/${step.id}`, timeoutMs: step.timeoutMs })
+        .then((r) => ({ result: r, ms: Date.now() - t0 }));
+      result.catch(() => undefined); // a failure is met again when the step runs it at its turn
+      this.early.set(step.id, { key: queryKey(q), actions: this.actions, result });
+    }
+  }
+
+  /** The step's result started by prefetch, when it is still what the step would read now. */
+  private takeEarly(step: SqlStep, q: { sql: string; params: Record<string, unknown> }): Promise<{ result: QueryResult; ms: number } | null> | null {
+    const e = this.early.get(step.id);
+    this.early.delete(step.id);
+    return e && e.actions === this.actions && e.key === queryKey(q) ? e.result.catch(() => null as never) : null;
+  }
+
   /** Runs one of the original's queries and prints its table like `bq --format=pretty`. */
   async sql(step: SqlStep): Promise<QueryResult | null> {
     if (!this.shouldRun(step)) return this.skip(step, `--from ${this.opts.from}`);
@@ -290,10 +321,13 @@ export class Notebook {
       this.out.code((this.w.datasets?.sql(q.sql) ?? q.sql).trim()); // the tables it really reads (a sandbox renames them)
       this.showParams(q.params);
     }
-    const t0 = Date.now();
+    let t0 = Date.now();
     let result: QueryResult;
     try {
-      result = await this.w.query(q.sql, q.params, { label: `${this.def.script}/${step.id}`, timeoutMs: step.timeoutMs });
+      const early = await this.takeEarly(step, q);
+      // Started early: the time shown is the query's own, not the wait at its turn.
+      if (early) t0 = Date.now() - early.ms;
+      result = early?.result ?? await this.w.query(q.sql, q.params, { label: `${this.def.script}/${step.id}`, timeoutMs: step.timeoutMs });
     } catch (e) {
       this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'sql', status: 'failed', sql: q.sql, error: (e as Error).message });
       throw e;
@@ -345,6 +379,7 @@ export class Notebook {
     else if (!(await this.confirmStep(step, 'This changes data'))) return this.skip(step, 'skipped by operator');
     await this.takeWantedLeases();
     const t0 = Date.now();
+    this.actions++;
     const result = await step.run(this.ctx, input);
     const interrupted = this.ctx.signal.aborted;
     this.logStep({ event: 'step', script: this.def.script, id: step.id, title: step.title, kind: 'action', status: interrupted ? 'failed' : 'ran', ms: Date.now() - t0, error: interrupted ? 'interrupted (Ctrl+C)' : undefined });
@@ -447,6 +482,11 @@ function formatBytes(n: number): string {
   let k = 0;
   while (n >= 1024 && k < units.length - 1) { n /= 1024; k++; }
   return `${k ? n.toFixed(1) : n} ${units[k]}`;
+}
+
+/** A query and its parameters as one comparable string. */
+function queryKey(q: { sql: string; params: Record<string, unknown> }): string {
+  return JSON.stringify([q.sql, q.params]);
 }
 
 function paramText(params: Record<string, Parameters<typeof showParam>[0]>): Record<string, string> {
