@@ -34,8 +34,8 @@ export const factKey = (t: DatedTable) => `${t.table}|${t.dateColumn}`;
 export async function readDateFacts(
   w: Warehouse, span: DateSpan, o: { tables?: DatedTable[]; firstOf?: DatedTable[]; games?: boolean } = {},
 ): Promise<DateFacts> {
-  const within = (col: string) => ('dates' in span ? `${col} IN UNNEST(@dates)` : `${col} BETWEEN @start_date AND @end_date`);
-  const params: Params = 'dates' in span ? { dates: p.dates(span.dates) } : { start_date: p.date(span.start), end_date: p.date(span.end) };
+  const within = (col: string) => spanFilter(col, span).where;
+  const params = spanFilter('d', span).params;
   const unique = <T extends DatedTable>(ts: T[]) => [...new Map(ts.map((t) => [factKey(t), t])).values()];
   const reads = unique(o.tables ?? []);
   const firsts = unique(o.firstOf ?? []);
@@ -56,6 +56,23 @@ export async function readDateFacts(
   }
   facts.games.sort();
   return facts;
+}
+
+/** A filter on a date column to the span, and its parameters (@dates, or @start_date and @end_date). */
+export function spanFilter(column: string, span: DateSpan): { where: string; params: Params } {
+  return 'dates' in span
+    ? { where: `${column} IN UNNEST(@dates)`, params: { dates: p.dates(span.dates) } }
+    : { where: `${column} BETWEEN @start_date AND @end_date`, params: { start_date: p.date(span.start), end_date: p.date(span.end) } };
+}
+
+/**
+ * Facts read once for several jobs, with what earlier jobs of the same sequence
+ * reported of their own output (its dates in the span after their last chunk).
+ */
+export function withKnown(shared: DateFacts, known: { table: DatedTable; dates: string[] }[]): DateFacts {
+  const present = new Map(shared.present);
+  for (const k of known) present.set(factKey(k.table), new Set(k.dates));
+  return { games: shared.games, present, first: shared.first };
 }
 
 /** Dates (of those given) on which the table has no rows, by the facts read. */

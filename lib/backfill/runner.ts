@@ -21,7 +21,7 @@ import { table } from '../queries/tables.ts';
 import { ensureDdl } from '../warehouse/open.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
 import { crashPoint } from './crash.ts';
-import { datesLacking, readDateFacts, type DateFacts, type DateSpan, type DatedTable } from './date-facts.ts';
+import { datesLacking, factKey, readDateFacts, spanFilter, type DateFacts, type DateSpan, type DatedTable } from './date-facts.ts';
 import { announcePlan } from '../monitor/plans.ts';
 import { closeAbandoned, errorJson, insertAttempts, markFailed, markSucceeded, type HistoryKey } from './history.ts';
 
@@ -68,6 +68,12 @@ export interface RunOptions {
   /** Aborted: Ctrl+C, or another job of the run stopped (its reason is a RunStopped). */
   signal?: AbortSignal;
   onProgress?(p: RunProgress): void;
+  /**
+   * The plan's facts when the caller read them already (one read for a whole
+   * sequence of jobs): they must cover the span and every table of planTables(job);
+   * else the run reads its own.
+   */
+  facts?: DateFacts;
   /** How patiently a run that lost the warehouse records its in-flight dates as failed. Default 5 tries from 1 s, doubling. */
   closeRetry?: { attempts: number; pauseMs: number };
 }
@@ -96,6 +102,8 @@ export interface RunSummary extends RunProgress {
   interrupted: boolean;
   outcomes: DateOutcome[];
   ms: number;
+  /** The output's dates in the run's span once its last chunk committed (read by that chunk's own job); absent when no chunk ran. */
+  outputDates?: string[];
 }
 
 /** The plan a dry run prints: what would be processed, skipped and checked. */
@@ -289,7 +297,8 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
   await w.hold(async () => {
     if (job.createSql) await ensureDdl(w, [job.createSql(w.project)]);
     // One read for the plan, the scope and the dependencies; the abandoned-rows check beside it.
-    const [facts] = await Promise.all([readDateFacts(w, spanOf(opts), { tables: planTables(job) }), closeAbandonedOnce(w)]);
+    const given = opts.facts && planTables(job).every((t) => opts.facts!.present.has(factKey(t))) ? opts.facts : null;
+    const [facts] = await Promise.all([given ?? readDateFacts(w, spanOf(opts), { tables: planTables(job) }), closeAbandonedOnce(w)]);
     const plan = planFrom(job, facts, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
     const all = [...plan.gameDates, ...plan.bootstrap, ...plan.noGames].sort();
@@ -392,9 +401,17 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
             markSucceeded(w.project, key, pending, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];
           summary.statements++;
-          // The chunk's rows counted by the same job, once committed.
-          const [n] = await w.atomic(statements, { label: `backfill/${job.job}`, before: takeAhead(), after: countStatement(w.project, job, pending) });
-          if (n) { counted.records += Number(n.n); for (const d of pending) counted.dates.add(d); }
+          // The chunk's rows counted by the same job, once committed; the last chunk's read covers the
+          // whole span, so the run can say which dates its output holds (the next job's dependency check).
+          const last = k === chunks.length - 1;
+          const rows = await w.atomic(statements, {
+            label: `backfill/${job.job}`, before: takeAhead(), after: outputDatesStatement(w.project, job, last ? spanOf(opts) : { dates: pending }),
+          });
+          if (rows.length) {
+            const n = new Map(rows.filter((r) => r.d !== null).map((r) => [String(r.d), Number(r.n)]));
+            for (const d of pending) { counted.records += n.get(d) ?? 0; counted.dates.add(d); }
+            if (last) summary.outputDates = [...n.keys()].sort();
+          }
           record(pending, { status: 'success' });
           return;
         } catch (e) {
@@ -475,6 +492,21 @@ async function runLoad(
     await w.execute(s.sql, s.params);
     record([r.date], { status: 'failed', reason: r.reason, errorType: type });
   }
+}
+
+/**
+ * The output's rows per date over the span, and one row (d NULL) that is always
+ * there, so that no rows at all means the read failed, not an empty table.
+ */
+function outputDatesStatement(project: string, job: RunnableJob, span: DateSpan): Statement {
+  const col = job.output.dateColumn;
+  const f = spanFilter(col, span);
+  return {
+    sql: `SELECT ${col} AS d, COUNT(*) AS n FROM ${table(project, job.output.name)} WHERE ${f.where} GROUP BY ${col}
+UNION ALL
+SELECT CAST(NULL AS DATE) AS d, 0 AS n`,
+    params: f.params,
+  };
 }
 
 /** The output's rows on the dates. */

@@ -6,7 +6,8 @@
  */
 import type { RunContext } from '../notebook/steps.ts';
 import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
-import { RunStopped, runBackfill } from '../backfill/runner.ts';
+import { RunStopped, planTables, runBackfill } from '../backfill/runner.ts';
+import { readDateFacts, withKnown } from '../backfill/date-facts.ts';
 import { JOBS } from '../jobs/registry.ts';
 import type { JobRequest, JobSummary, Platform, RunManyOptions } from './types.ts';
 import { inPool } from './pool.ts';
@@ -22,14 +23,23 @@ export const builtinPlatform: Platform = {
     const stop = new AbortController();
     const onAbort = () => stop.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // Over one range, one read serves every job's plan: the schedule and each table no job of the
+    // step writes; a table an earlier job wrote is known from that job's own last read (outputDates).
+    const written = new Set(requests.map((r) => r.job.output.name));
+    const shared = requests.length > 1 && requests.every((r) => !r.dates)
+      ? await readDateFacts(ctx.w, ctx.range, { tables: requests.flatMap((r) => planTables(r.job)).filter((t) => !written.has(t.table)) })
+      : null;
+    const known: { table: { table: string; dateColumn: string }; dates: string[] }[] = [];
     const runOne = async (r: JobRequest, k: number) => {
       states[k].startedAt = Date.now();
       const s = await runBackfill(ctx.w, r.job, {
         ...(r.dates ? { dates: r.dates } : { start: ctx.range.start, end: ctx.range.end }),
+        facts: shared ? withKnown(shared, known) : undefined,
         strategy: o.strategy, runId: ctx.runId, signal: stop.signal,
         onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed, paced: p.paced }); board.render(); },
       });
       states[k].finishedAt = Date.now();
+      if (s.outputDates) known.push({ table: { table: r.job.output.name, dateColumn: r.job.output.dateColumn }, dates: s.outputDates });
       board.render();
       return s;
     };
