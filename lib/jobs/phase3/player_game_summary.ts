@@ -12,7 +12,7 @@ function insertSql(project: string): string {
   return insertStatement(project, PLAYER_GAME_SUMMARY, {
     ctes: [
       finalGamesCte(project, 'dates'),
-      ...playerGamesCtes(project),
+      ...playerGamesCtes(project, 'dates'),
       `with_team_totals AS (
   SELECT
     pg.*,

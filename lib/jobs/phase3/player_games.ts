@@ -4,7 +4,7 @@
  * players, or whole dates, the gamebook lacks. Shared so that player_game_summary
  * and the last-N figures of upcoming_player_game_context count the same games.
  */
-import { raw } from './sql.ts';
+import { gameDateBounds, raw, type GameScope } from './sql.ts';
 
 export const GAMEBOOK_SOURCE = 'nbac_gamebook';
 export const BDL_SOURCE = 'bdl_boxscores';
@@ -30,7 +30,7 @@ export function bdlMinutes(column: string): string {
  * game_date, season_year and home/away teams beside each box-score line, in one
  * vocabulary (the gamebook's fg2 + fg3 become fg_made/fg_attempted).
  */
-export function playerGamesCtes(project: string): string[] {
+export function playerGamesCtes(project: string, scope: GameScope): string[] {
   const gamebook = raw(project, 'nbac_gamebook_player_stats');
   const bdl = raw(project, 'bdl_player_boxscores');
   return [
@@ -44,7 +44,7 @@ export function playerGamesCtes(project: string): string[] {
     '${GAMEBOOK_SOURCE}' AS primary_source
   FROM ${gamebook} g
   JOIN final_games f ON f.game_id = g.game_id
-  WHERE g.player_status = 'active'
+  WHERE g.player_status = 'active' AND ${gameDateBounds('g.game_date', scope)}
 )`,
     `bdl_lines AS (
   -- Only players the gamebook does not list at all for the game: when it lists one
@@ -60,8 +60,9 @@ export function playerGamesCtes(project: string): string[] {
     '${BDL_SOURCE}' AS primary_source
   FROM ${bdl} b
   JOIN final_games f ON f.game_id = b.game_id
-  LEFT JOIN ${gamebook} listed ON listed.game_id = b.game_id AND listed.player_lookup = b.player_lookup
-  WHERE listed.player_lookup IS NULL
+  LEFT JOIN (SELECT game_id, player_lookup FROM ${gamebook} WHERE ${gameDateBounds('game_date', scope)}) listed
+    ON listed.game_id = b.game_id AND listed.player_lookup = b.player_lookup
+  WHERE listed.player_lookup IS NULL AND ${gameDateBounds('b.game_date', scope)}
 )`,
     `player_games AS (
   SELECT f.game_date, f.season_year, f.home_team_abbr, f.away_team_abbr, l.*

@@ -34,13 +34,26 @@ export function finalGamesCte(project: string, scope: GameScope): string {
   const inScope = scope === 'dates'
     ? 'game_date IN UNNEST(@dates)'
     : `season_year IN (SELECT season_year FROM ${schedule} WHERE game_date IN UNNEST(@dates))
-    AND game_date <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)`;
+    AND ${gameDateBounds('game_date', scope)}`;
   return `final_games AS (
   SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr, overtime_periods
   FROM ${schedule}
   WHERE game_status = 3
     AND ${inScope}
 )`;
+}
+
+/**
+ * The dates a scope's games can fall on, as constants of @dates: a table read by
+ * game id (a box score, the gamebook, the odds) filtered with them lets BigQuery
+ * skip its other partitions, which a join to final_games does not. A season is
+ * shorter than a year, so a season of the dates starts within 366 days of the first.
+ */
+export function gameDateBounds(column: string, scope: GameScope): string {
+  return scope === 'dates'
+    ? `${column} IN UNNEST(@dates)`
+    : `${column} <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
+    AND ${column} >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
 }
 
 export interface InsertParts {

@@ -3,7 +3,7 @@
  * its opponent's, in one vocabulary (fg2 + fg3 → fg_made/fg_attempted; the
  * opponent's columns prefixed opp_).
  */
-import { finalGamesCte, raw } from './sql.ts';
+import { finalGamesCte, gameDateBounds, raw } from './sql.ts';
 
 const BOX_COLUMNS = [
   'minutes', 'points', 'fg_made', 'fg_attempted', 'fg3_made', 'fg3_attempted', 'ft_made', 'ft_attempted',
@@ -37,7 +37,8 @@ export function teamBoxPairsCtes(project: string): string[] {
     ${theirs}
   FROM ${box} t
   JOIN final_games f ON f.game_id = t.game_id
-  JOIN ${box} o ON o.game_id = t.game_id AND o.team_abbr <> t.team_abbr
+  JOIN (SELECT * FROM ${box} WHERE ${gameDateBounds('game_date', 'dates')}) o ON o.game_id = t.game_id AND o.team_abbr <> t.team_abbr
+  WHERE ${gameDateBounds('t.game_date', 'dates')}
 )`,
   ];
 }

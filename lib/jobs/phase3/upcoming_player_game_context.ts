@@ -1,7 +1,7 @@
 import type { ProcessorDef } from '../types.ts';
 import { UPCOMING_PLAYER_GAME_CONTEXT } from './tables.ts';
 import { playerGamesCtes } from './player_games.ts';
-import { SEASON_LOOKBACK_DAYS, finalGamesCte, insertStatement, orderedAvg, raw, unnestBack } from './sql.ts';
+import { SEASON_LOOKBACK_DAYS, finalGamesCte, gameDateBounds, insertStatement, orderedAvg, raw, unnestBack } from './sql.ts';
 
 /** The most recent games the form figures read (last 5 and last 10). */
 const FORM_GAMES = 10;
@@ -17,7 +17,7 @@ function insertSql(project: string): string {
   return insertStatement(project, UPCOMING_PLAYER_GAME_CONTEXT, {
     ctes: [
       finalGamesCte(project, 'seasons_of_dates'),
-      ...playerGamesCtes(project),
+      ...playerGamesCtes(project, 'seasons_of_dates'),
       `bookmaker_lines AS (
   -- Each bookmaker's latest line for the player and game.
   SELECT
@@ -25,7 +25,7 @@ function insertSql(project: string): string {
     ROW_NUMBER() OVER (PARTITION BY o.game_id, o.player_lookup, o.bookmaker ORDER BY o.snapshot_timestamp DESC) AS newest
   FROM ${raw(project, 'odds_api_player_points_props')} o
   JOIN final_games f ON f.game_id = o.game_id
-  WHERE f.game_date IN UNNEST(@dates) AND o.points_line IS NOT NULL
+  WHERE f.game_date IN UNNEST(@dates) AND ${gameDateBounds('o.game_date', 'dates')} AND o.points_line IS NOT NULL
 )`,
       `ranked_lines AS (
   SELECT
