@@ -3,7 +3,7 @@
  * schedule, the per-season ranges, the bootstrap rule and the odds feed; each
  * difference in words; the re-run plan; the quality expectations; the gate.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import type { CoverageFacts, CoverageSource, TableFacts } from '../lib/calendar-view/facts.ts';
 import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import { expectedOutcomes, outcomeRows, type TableOutcome } from '../lib/final/outcomes.ts';
@@ -101,7 +101,10 @@ describe('the backfilled ranges', () => {
 });
 
 describe('expected outcomes', () => {
-  const outs = byTable(expectedOutcomes(facts(), { asOf: AS_OF }));
+  // Computed in beforeAll, not in the describe body: mutation testing switches a
+  // mutant on after the test files are collected (docs/TESTING.md).
+  let outs: ReturnType<typeof byTable>;
+  beforeAll(() => { outs = byTable(expectedOutcomes(facts(), { asOf: AS_OF })); });
 
   it('has a row per table of the original (and the feature store), with its approximate figure', () => {
     expect(Object.keys(outs)).toEqual([
@@ -231,8 +234,12 @@ describe('expected outcomes with and without the postseason', () => {
 });
 
 describe('what to re-run', () => {
-  const outcomes = expectedOutcomes(facts(), { asOf: AS_OF });
-  const plan = planFor(outcomes, ORDER, backfillRanges(RANGE, AS_OF));
+  let outcomes: TableOutcome[];
+  let plan: ReturnType<typeof planFor>;
+  beforeAll(() => {
+    outcomes = expectedOutcomes(facts(), { asOf: AS_OF });
+    plan = planFor(outcomes, ORDER, backfillRanges(RANGE, AS_OF));
+  });
 
   it('lists the exact commands in an order that works: Phase 2 loads, Phase 3, Phase 4', () => {
     expect(plan.steps.map((s) => s.command)).toEqual([
@@ -269,7 +276,8 @@ describe('what to re-run', () => {
 });
 
 describe('quality expectations', () => {
-  const season = backfillRanges(RANGE, AS_OF);
+  let season: ReturnType<typeof backfillRanges>;
+  beforeAll(() => { season = backfillRanges(RANGE, AS_OF); });
   /** 100 records a day from week 2 on; Good share per week given; 70 of 100 without zones. */
   function days(goodByWeek: (week: number) => number): QualityDay[] {
     return eachDate(addDays('2021-10-19', 7), '2021-12-13').map((d) => {
@@ -301,8 +309,12 @@ describe('quality expectations', () => {
 });
 
 describe('the acceptance gate', () => {
-  const gate = acceptanceGate();
-  const quality = qualityExpectations([], backfillRanges(RANGE, AS_OF));
+  let gate: ReturnType<typeof acceptanceGate>;
+  let quality: ReturnType<typeof qualityExpectations>;
+  beforeAll(() => {
+    gate = acceptanceGate();
+    quality = qualityExpectations([], backfillRanges(RANGE, AS_OF));
+  });
   const verdict = (f: CoverageFacts) => {
     const outcomes = expectedOutcomes(f, { asOf: AS_OF });
     return { outcomes, quality, plan: planFor(outcomes, ORDER, backfillRanges(RANGE, AS_OF)) };
