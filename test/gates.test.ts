@@ -231,6 +231,7 @@ describe('every gate is well-formed: what the operator reads is never blank, and
     // Someone can always stop, and someone can always go on.
     expect(gate.choices.some((c) => c.effect === 'stop')).toBe(true);
     expect(gate.choices.some((c) => c.effect === 'proceed')).toBe(true);
+    expect(gate.table().length).toBeGreaterThanOrEqual(2);
     for (const row of gate.table()) {
       expect(row.when.trim().length).toBeGreaterThan(5);
       expect(row.action.trim().length).toBeGreaterThan(5);
@@ -395,5 +396,255 @@ describe('2.1.1 confirm the commands', () => {
       { job: 'b', game_dates: 166, to_process: 166, skipped: 0, dependency_gaps: 0, skip_reason: '' },
       { job: 'upcoming', game_dates: 166, to_process: 40, skipped: 126, dependency_gaps: 0, skip_reason: 'no_props_lines' },
     ]);
+  });
+});
+
+// ---- Reasons word for word: each expected text worked out by hand from the inputs -----------
+// (mutation testing showed these branches decided right but said it wrong unnoticed)
+
+describe('failures gate: the reason of each recommendation, word for word', () => {
+  const F = (state: FailureState, o: Partial<FailureCase> = {}): FailureCase => ({
+    data_date: '2021-11-03', processor_name: 'TeamOffenseGameSummaryProcessor', error_preview: null,
+    missing_dependencies: null, state, failed_attempts: 1, reload_tables: [], phase3_missing: [], ...o,
+  });
+  const ev = (failures: FailureCase[]): FailureEvidence => ({ failures, next: 'continue with Step 3', phase3Command: './runbook/02-phase3.mts --season 2021-22' });
+
+  it('nothing failed: continue, saying what comes next', () => {
+    expect(failureGate().decide(ev([]))).toEqual({ recommendation: 'continue', reason: 'no failed dates; continue with Step 3' });
+  });
+
+  it('fix Phase 2 first: the dates sorted, each table once, then what is left for afterwards, in order', () => {
+    const d = failureGate().decide(ev([
+      F('phase2-not-reloaded', { data_date: '2021-11-03', reload_tables: ['nba_raw.nbac_team_boxscore'] }),
+      F('phase2-not-reloaded', { data_date: '2021-11-02', reload_tables: ['nba_raw.nbac_team_boxscore', 'nba_raw.nbac_gamebook_player_stats'] }),
+      F('upstream-fixed', { data_date: '2021-11-04' }),
+      F('phase3-missing', { data_date: '2021-11-05' }),
+      F('phase3-missing', { data_date: '2021-11-06' }),
+    ]));
+    expect(d).toEqual({
+      recommendation: 'fix-phase2',
+      reason: '2 date(s) (2021-11-02, 2021-11-03) lack Phase 2 data (nba_raw.nbac_team_boxscore, nba_raw.nbac_gamebook_player_stats) that has not been re-loaded since they failed: re-load them with the Phase 2 job, then re-run them; 1 more failed processor-date(s) to rerun afterwards, 2 more failed processor-date(s) to stop afterwards',
+    });
+  });
+
+  it('re-run: the fixed dates (once each, sorted, whatever their count of failures) and the transient ones (job, error type)', () => {
+    const d = failureGate().decide(ev([
+      F('upstream-fixed', { data_date: '2021-11-05' }),
+      F('upstream-fixed', { data_date: '2021-11-03', failed_attempts: 3 }),
+      F('upstream-fixed', { data_date: '2021-11-05', processor_name: 'TeamDefenseGameSummaryProcessor' }),
+      F('transient', { data_date: '2021-11-03', error_preview: '{"error":"Interrupted: stopped by the operator"}' }),
+      F('transient', { data_date: '2021-11-04', processor_name: 'PlayerGameSummaryProcessor', error_preview: '{"error_type":"Abandoned"}', failed_attempts: 2 }),
+      F('transient', { data_date: '2021-11-06', processor_name: 'PlayerGameSummaryProcessor', error_preview: null }),
+      F('phase2-unavailable', { data_date: '2021-11-20' }),
+      F('phase2-unavailable', { data_date: '2021-11-21' }),
+    ]));
+    expect(d).toEqual({
+      recommendation: 'rerun',
+      reason: '2 date(s) (2021-11-03, 2021-11-05) now have the data they lacked; 3 failure(s) are transient (TeamOffenseGameSummary, PlayerGameSummary; Interrupted, Abandoned, error), none repeated 3 times: re-running just those dates should clear them; 2 more failed processor-date(s) to document afterwards',
+    });
+  });
+
+  it('stop: Phase 3 to produce, a failure that keeps repeating, and data checks the processor causes (each cut to 60 characters)', () => {
+    const long = '{"error":"DataCheckError: keys unique: 2 rows for game 0022100123 and player lebronjames on 2021-11-10"}';
+    const d = failureGate().decide(ev([
+      F('phase3-missing', { data_date: '2021-10-27', phase3_missing: ['nba_analytics.player_game_summary'] }),
+      F('phase3-missing', { data_date: '2021-10-26', phase3_missing: ['nba_analytics.player_game_summary', 'nba_analytics.team_offense_game_summary'] }),
+      F('transient', { data_date: '2021-11-09', error_preview: '{"error":"Abandoned: the process running this date ended"}', failed_attempts: 3 }),
+      F('processor-check', { data_date: '2021-11-10', error_preview: long }),
+      F('processor-check', { data_date: '2021-11-11', error_preview: '{"error":"DataCheckError: NULL keys: player_lookup"}' }),
+      F('phase2-unavailable', { data_date: '2021-11-12' }),
+      F('upstream-empty', { data_date: '2021-11-13', missing_dependencies: ['nba_precompute.player_shot_zone_analysis'] }),
+    ]));
+    // The first 60 characters after '{"error":"', counted by hand: "DataCheckError: keys unique: 2 rows for game 0022100123 and " is 60.
+    expect(d).toEqual({
+      recommendation: 'stop',
+      reason: '2 date(s) (2021-10-26, 2021-10-27) lack Phase 3 data (nba_analytics.player_game_summary, nba_analytics.team_offense_game_summary): run Phase 3 for them first (./runbook/02-phase3.mts --season 2021-22)'
+        + '; 1 date(s) (2021-11-09) failed 3+ times in a row (Abandoned): another re-run will not help; investigate (./runbook/troubleshoot.mts)'
+        + '; 2 date(s) (2021-11-10, 2021-11-11) fail a data check the processor itself causes (DataCheckError: keys unique: 2 rows for game 0022100123 and ; DataCheckError: NULL keys: player_lookup"}): a re-run writes the same rows'
+        + '; 2 more failed processor-date(s) to document afterwards',
+    });
+  });
+
+  it('stop on a data check with no error text: empty parentheses, not a crash', () => {
+    expect(failureGate().decide(ev([F('processor-check', { data_date: '2021-11-10' })])).reason)
+      .toBe('1 date(s) (2021-11-10) fail a data check the processor itself causes (): a re-run writes the same rows');
+  });
+
+  it('document: six dates are listed in full, a seventh becomes "…"; each upstream table once', () => {
+    const days = (month: string, from: number, n: number) => Array.from({ length: n }, (_, i) => `2021-${month}-${String(from + i).padStart(2, '0')}`);
+    const d = failureGate().decide(ev([
+      ...days('11', 1, 5).map((data_date) => F('phase2-unavailable', { data_date })),
+      F('phase2-reload-did-not-help', { data_date: '2021-11-06' }),
+      ...days('12', 1, 7).map((data_date, i) => F('phase3-unavailable', { data_date, phase3_missing: [i === 3 ? 'nba_analytics.player_game_summary' : 'nba_analytics.team_defense_game_summary'] })),
+      F('upstream-empty', { data_date: '2021-12-10', missing_dependencies: ['nba_precompute.player_shot_zone_analysis', 'nba_precompute.team_defense_zone_analysis'] }),
+      F('upstream-empty', { data_date: '2021-12-09', missing_dependencies: null }),
+    ]));
+    expect(d).toEqual({
+      recommendation: 'document',
+      reason: '6 date(s) (2021-11-01, 2021-11-02, 2021-11-03, 2021-11-04, 2021-11-05, 2021-11-06) lack Phase 2 data the source cannot provide (their re-load failed, or the re-loaded data still fails the check)'
+        + '; 7 date(s) (2021-12-01, 2021-12-02, 2021-12-03, 2021-12-04, 2021-12-05, 2021-12-06, …) lack Phase 3 data (nba_analytics.team_defense_game_summary, nba_analytics.player_game_summary) that Step 2 could not produce: its Phase 2 source has nothing for them'
+        + '; 2 date(s) (2021-12-09, 2021-12-10) need nba_precompute.player_shot_zone_analysis, nba_precompute.team_defense_zone_analysis, whose job succeeded on them and wrote no rows: a re-run fails the same way'
+        + ': document them and continue with Step 3',
+    });
+  });
+
+  it('shows each failed date with its cause and its missing tables as text', () => {
+    expect(failureGate().evidence(ev([
+      F('upstream-empty', { missing_dependencies: ['a.b', 'c.d'], error_preview: '{"error":"DependencyError"}' }),
+      F('transient', { data_date: '2021-11-04', failed_attempts: 2 }),
+    ]))).toEqual([
+      { data_date: '2021-11-03', processor_name: 'TeamOffenseGameSummaryProcessor', cause: 'upstream-empty', failed_attempts: 1, error_preview: '{"error":"DependencyError"}', missing_dependencies: 'a.b, c.d' },
+      { data_date: '2021-11-04', processor_name: 'TeamOffenseGameSummaryProcessor', cause: 'transient', failed_attempts: 2, error_preview: null, missing_dependencies: '' },
+    ]);
+  });
+});
+
+describe('1.2 gate: the reason of each recommendation, word for word', () => {
+  // row(t, pct) has actual_dates = round(pct × 6) of 600: 94 → 564, 93 → 558, 98.8 → 593, 93.1 → 559.
+  const cov = (coverage: CoverageRow[], missing: MissingLoad[] = []) => ({ coverage, missing });
+  const miss = (table_name: string, last_load: MissingLoad['last_load'], missing_date = '2022-01-05'): MissingLoad => ({ table_name, missing_date, last_load });
+
+  it('no figures; critical tables without a figure, named', () => {
+    expect(phase2Gate().decide(cov([])).reason).toBe('no coverage figures at all: the raw tables could not be counted');
+    expect(phase2Gate().decide(cov([row('nbac_schedule', 100), row('bdl_player_boxscores', 100)])))
+      .toEqual({ recommendation: 'fix', reason: 'no coverage figure for critical table(s) nbac_team_boxscore, nbac_gamebook_player_stats' });
+  });
+
+  it('below 95%: every low critical table, and the missing dates of any of them not yet re-loaded (one or several)', () => {
+    const one = phase2Gate().decide(cov(all(94, 93, 100), [miss('nbac_team_boxscore', 'none')]));
+    expect(one).toEqual({ recommendation: 'fix', reason: 'critical table(s) below 95%: nbac_team_boxscore 94% (564/600), nbac_gamebook_player_stats 93% (558/600); 1 missing date not yet re-loaded' });
+    const two = phase2Gate().decide(cov(all(94, 100, 100), [miss('nbac_team_boxscore', 'none'), miss('nbac_team_boxscore', 'success', '2022-01-06')]));
+    expect(two.reason).toBe('critical table(s) below 95%: nbac_team_boxscore 94% (564/600); 2 missing dates not yet re-loaded');
+    const gone = phase2Gate().decide(cov(all(94, 93, 100), [miss('nbac_team_boxscore', 'failed'), miss('nbac_gamebook_player_stats', 'failed')]));
+    expect(gone).toEqual({ recommendation: 'stop', reason: "critical table(s) below 95%: nbac_team_boxscore 94% (564/600), nbac_gamebook_player_stats 93% (558/600), and every missing date's re-load has already failed: the source has nothing more; ask the data provider" });
+  });
+
+  it('in the 95-99% band: up to five dates not yet re-loaded are listed, a sixth becomes "…"', () => {
+    const band = (n: number) => phase2Gate().decide(cov(all(98, 97, 100), [
+      miss('nbac_team_boxscore', 'failed', '2021-12-31'),
+      ...Array.from({ length: n }, (_, i) => miss(i < 4 ? 'nbac_team_boxscore' : 'nbac_gamebook_player_stats', 'none', `2022-01-0${i + 1}`)),
+    ]));
+    expect(band(6)).toEqual({ recommendation: 'fix', reason: 'critical table(s) between 95% and 99%: nbac_team_boxscore 98% (588/600), nbac_gamebook_player_stats 97% (582/600); 6 missing dates of 7 not yet re-loaded from the source (2022-01-01, 2022-01-02, 2022-01-03, 2022-01-04, 2022-01-05, …): a re-load (1.3) may recover them' });
+    expect(band(5).reason).toBe('critical table(s) between 95% and 99%: nbac_team_boxscore 98% (588/600), nbac_gamebook_player_stats 97% (582/600); 5 missing dates of 6 not yet re-loaded from the source (2022-01-01, 2022-01-02, 2022-01-03, 2022-01-04, 2022-01-05): a re-load (1.3) may recover them');
+  });
+
+  it('in the band with every re-load failed: document, listing the dates', () => {
+    expect(phase2Gate().decide(cov(all(98.8, 100, 100), [miss('nbac_team_boxscore', 'failed', '2021-11-17'), miss('nbac_team_boxscore', 'failed')])))
+      .toEqual({ recommendation: 'document', reason: "critical table(s) between 95% and 99%: nbac_team_boxscore 98.8% (593/600); every missing date's re-load has failed (2021-11-17, 2022-01-05): the source has nothing more, document them and proceed" });
+  });
+
+  it('only optional or unclassified tables low: document, naming them', () => {
+    expect(phase2Gate().decide(cov([...all(100, 100, 93.1), row('odds_api_props', 90)])))
+      .toEqual({ recommendation: 'document', reason: 'all critical tables are 99%+; only optional table(s) are low: bdl_player_boxscores 93.1% (559/600), odds_api_props 90% (540/600)' });
+  });
+
+  it('proceed: the lowest table, and the missing table-dates the source could not re-load (none, one, two)', () => {
+    const rows = all(99.5, 100, 99);
+    expect(phase2Gate().decide(cov(rows)).reason).toBe('all tables are 99%+ (lowest: bdl_player_boxscores 99% (594/600))');
+    expect(phase2Gate().decide(cov(rows, [miss('nbac_team_boxscore', 'failed'), miss('nbac_team_boxscore', 'none', '2022-01-06')])).reason)
+      .toBe('all tables are 99%+ (lowest: bdl_player_boxscores 99% (594/600)); 1 missing table-date the source could not re-load');
+    expect(phase2Gate().decide(cov(rows, [miss('nbac_team_boxscore', 'failed'), miss('bdl_player_boxscores', 'failed', '2022-01-06')])))
+      .toEqual({ recommendation: 'proceed', reason: 'all tables are 99%+ (lowest: bdl_player_boxscores 99% (594/600)); 2 missing table-dates the source could not re-load' });
+  });
+
+  it('evidence: each table with its role, its verdict at the bars (99 is ok, 95 is in the band) and its missing dates by re-load', () => {
+    const rows = phase2Gate().evidence(cov(
+      [row('nbac_schedule', 100), row('nbac_team_boxscore', 95), row('nbac_gamebook_player_stats', 94.9), row('bdl_player_boxscores', 99), row('odds_api_props', 98.9)],
+      [miss('nbac_team_boxscore', 'failed', '2022-01-01'), miss('nbac_team_boxscore', 'none', '2022-01-02'), miss('nbac_team_boxscore', 'success', '2022-01-03'), miss('nbac_gamebook_player_stats', 'failed', '2022-01-04')],
+    ));
+    expect(rows).toEqual([
+      { table_name: 'nbac_schedule', role: 'critical', actual_dates: 600, expected: 600, pct: 100, verdict: 'ok', reload_failed: 0, not_reloaded: 0 },
+      { table_name: 'nbac_team_boxscore', role: 'critical', actual_dates: 570, expected: 600, pct: 95, verdict: '95-99%', reload_failed: 1, not_reloaded: 2 },
+      { table_name: 'nbac_gamebook_player_stats', role: 'critical', actual_dates: 569, expected: 600, pct: 94.9, verdict: 'below 95%', reload_failed: 1, not_reloaded: 0 },
+      { table_name: 'bdl_player_boxscores', role: 'optional', actual_dates: 594, expected: 600, pct: 99, verdict: 'ok', reload_failed: 0, not_reloaded: 0 },
+      { table_name: 'odds_api_props', role: 'unclassified', actual_dates: 593, expected: 600, pct: 98.9, verdict: '95-99%', reload_failed: 0, not_reloaded: 0 },
+    ]);
+    expect(phase2Gate().question).toBe('Phase 2 coverage: how do you want to go on?');
+  });
+});
+
+describe('3.3.2 quality gate: the reason of each recommendation, word for word', () => {
+  const wk = (week: number, good_pct: number, records = 100): WeekQuality => ({ week, week_start: '', records, good: Math.round(good_pct * records / 100), good_pct });
+  const ev = (weeks: WeekQuality[], gaps: Phase3Gap[] = [], gameDates = 152): QualityEvidence => ({ weeks, gameDates, gaps, phase3Command: './runbook/02-phase3.mts --season 2021-22' });
+  const gap = (missing_date: string, low_records: number, in_range = true): Phase3Gap => ({ missing_date, low_records, in_range });
+
+  it('no records: Phase 3 lacks some dates (listed) — only gaps in the range count', () => {
+    expect(qualityGate().decide(ev([], [gap('2021-11-01', 0), gap('2021-11-02', 0), gap('2021-10-01', 0, false)])).reason)
+      .toBe('no Phase 4 records to judge: Phase 3 (player_game_summary) lacks 2 of the 152 game dates in the range (2021-11-01, 2021-11-02): run Phase 3 first (./runbook/02-phase3.mts --season 2021-22)');
+    expect(qualityGate().decide(ev([], [gap('2021-10-01', 0, false)])).reason)
+      .toBe('no Phase 4 records to judge although Phase 3 holds every game date: run Phase 4 (3.1) first');
+  });
+
+  it('early weeks only: continue, and say why', () => {
+    expect(qualityGate().decide(ev([wk(2, 10), wk(3, 40)])).reason).toBe('the range has no week after week 3 yet; early weeks are expected to be degraded');
+  });
+
+  it('continue at or above 80%: nothing more to say, or the weeks below 80% (80% itself is not below) and the diagnosis', () => {
+    expect(qualityGate().decide(ev([wk(4, 95)])).reason).toBe('95% Good after week 3 (≥ 80%)');
+    // (80 + 95 + 70 + 75) / 400 = 80%.
+    expect(qualityGate().decide(ev([wk(4, 80), wk(5, 95), wk(6, 70), wk(7, 75)]))).toEqual({
+      recommendation: 'continue',
+      reason: "80% Good after week 3 (≥ 80%); weeks below: 6 (70%), 7 (75%); no Phase 3 date is missing from the low records' windows: they are players with few games of data for their team (new arrivals, trades, absences the gamebook did not record)",
+    });
+  });
+
+  it('names at most eight Phase 3 dates, then how many in all', () => {
+    const gaps = (n: number) => Array.from({ length: n }, (_, i) => gap(`2021-11-1${i}`, i + 1));
+    const eight = qualityGate().decide(ev([wk(4, 60)], gaps(8))).reason;
+    expect(eight).toBe("only 60% Good after week 3 (< 80%); low weeks: 4 (60%); Phase 3 dates missing from the low records' windows: 2021-11-10 (1 low records), 2021-11-11 (2 low records), 2021-11-12 (3 low records), 2021-11-13 (4 low records), 2021-11-14 (5 low records), 2021-11-15 (6 low records), 2021-11-16 (7 low records), 2021-11-17 (8 low records)");
+    const nine = qualityGate().decide(ev([wk(4, 60)], gaps(9))).reason;
+    expect(nine).toBe("only 60% Good after week 3 (< 80%); low weeks: 4 (60%); Phase 3 dates missing from the low records' windows: 2021-11-10 (1 low records), 2021-11-11 (2 low records), 2021-11-12 (3 low records), 2021-11-13 (4 low records), 2021-11-14 (5 low records), 2021-11-15 (6 low records), 2021-11-16 (7 low records), 2021-11-17 (8 low records), … (9 in all)");
+  });
+
+  it('evidence: each week judged only after week 3, ok at 80% exactly', () => {
+    expect(qualityGate().evidence(ev([wk(3, 10), wk(4, 80), wk(5, 79.9, 1000)]))).toEqual([
+      { week: 3, week_start: '', records: 100, good: 10, good_pct: 10, judged: 'early (expected degraded)' },
+      { week: 4, week_start: '', records: 100, good: 80, good_pct: 80, judged: 'ok' },
+      { week: 5, week_start: '', records: 1000, good: 799, good_pct: 79.9, judged: 'LOW' },
+    ]);
+  });
+});
+
+describe('2.1.1, 3.1.6 and 4.2.1: the reason of each recommendation, word for word', () => {
+  const job = (name: string, game_dates: number, to_process: number, skipped = 0, skip_reason = ''): JobPreview =>
+    ({ job: name, game_dates, to_process, skipped, dependency_gaps: 0, gap_dates: '', skip_reason, scope_starts: '' });
+
+  it('2.1.1: nothing to preview stops; a range without game dates says so; a skip by design without a known start', () => {
+    expect(confirmRunGate('x').decide([])).toEqual({ recommendation: 'stop', reason: 'no job to preview' });
+    expect(confirmRunGate('x').decide([job('empty', 0, 0, 0, 'no_props_lines')]))
+      .toEqual({ recommendation: 'stop', reason: 'empty would process no date (no game dates in the range): check the range or the upstream data first' });
+    expect(confirmRunGate('x').decide([job('upcoming', 166, 0, 166, 'no_props_lines')]))
+      .toEqual({ recommendation: 'run', reason: '0 job-dates to process; upcoming has nothing to process by design: no props lines in this range, so its 166 dates are recorded as skipped, not failed' });
+  });
+
+  const summary = (outcomes: DateOutcome[]): RunSummary => ({ job: 'precompute/player_shot_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes, ms: 0 });
+  const ok: DateOutcome = { date: '2021-11-01', status: 'success' };
+
+  it('3.1.6: no failed date continues; no date succeeded without upstream names nothing missing', () => {
+    expect(jobFailedGate().decide(summary([ok]))).toEqual({ recommendation: 'continue', reason: 'no failed dates' });
+    expect(jobFailedGate().decide(summary([{ date: '2021-11-02', status: 'failed', reason: 'interrupted' }])))
+      .toEqual({ recommendation: 'stop', reason: 'no date of precompute/player_shot_zone_analysis succeeded: all 1 failed; the next jobs would have nothing to read: fix that first' });
+  });
+
+  it('3.1.6: data checks, each once, joined, cut to 160 characters', () => {
+    const a = 'data check "keys unique" failed on 2021-11-03';
+    const b = 'data check "keys not NULL" failed on 2021-11-04';
+    expect(jobFailedGate().decide(summary([ok, { date: '2021-11-03', status: 'failed', reason: a }, { date: '2021-11-05', status: 'failed', reason: a }, { date: '2021-11-04', status: 'failed', reason: b }])).reason)
+      .toBe(`3 date(s) failed a data check (${a}; ${b}): a re-run writes the same rows; investigate`);
+    const long = `data check ${'y'.repeat(200)}`;
+    expect(jobFailedGate().decide(summary([ok, { date: '2021-11-03', status: 'failed', reason: long }])).reason)
+      .toBe(`1 date(s) failed a data check (data check ${'y'.repeat(149)}): a re-run writes the same rows; investigate`);
+  });
+
+  it('4.2.1: the evidence with each table\'s share (100% when nothing is expected), and every small shortfall explained', () => {
+    expect(phase3CompleteGate().evidence([
+      { table_name: 'a', dates: 979, expected: 1000, explanation: 'x', other: 1 },
+      { table_name: 'b', dates: 0, expected: 0, explanation: 'none expected' },
+    ])).toEqual([
+      { table_name: 'a', dates: 979, expected: 1000, pct: 97.9, explanation: 'x' },
+      { table_name: 'b', dates: 0, expected: 0, pct: 100, explanation: 'none expected' },
+    ]);
+    expect(phase3CompleteGate().decide([{ table_name: 'a', dates: 990, expected: 1000, explanation: 'two postponed games' }, { table_name: 'b', dates: 995, expected: 1000, explanation: 'a source gap' }]))
+      .toEqual({ recommendation: 'proceed', reason: 'every table ≥ 98%; small shortfalls explained: a: two postponed games; b: a source gap' });
   });
 });
