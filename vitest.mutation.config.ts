@@ -10,6 +10,7 @@ export const MUTATION_TESTS = [
   'test/gates.test.ts',
   'test/final.test.ts',
   'test/decisions.test.ts', // the state model, from hand-made facts
+  'test/state-model.test.ts',
   'test/runner.test.ts',
   'test/history.test.ts',
   'test/translate.test.ts',
