@@ -88,7 +88,7 @@ describe('the state of a season and phase: what counts', () => {
   });
 
   it('another season\'s or phase\'s stop does not make this one wait', () => {
-    const stops = [{ season: '2022-23', effect: 'pending', answer: null }, { gate: '3.3.2', effect: 'stop', answer: 'stop' }];
+    const stops: Partial<StoredDecision>[] = [{ season: '2022-23', effect: 'pending', answer: null }, { gate: '3.3.2', effect: 'stop', answer: 'stop' }];
     expect(phaseState(SEASON, 'phase3', facts({ decisions: stops }))).toEqual({ kind: 'done' });
   });
 
