@@ -106,8 +106,8 @@ describe('the state of a season and phase: what counts', () => {
       .toEqual({ kind: 'decided', gate: '2.4.1', answer: 'document', note: 'gone at the source', by: 'ana (operator)', documented: 1 });
     expect(phaseState(SEASON, 'phase3', facts({ ...base, decisions: [{ gate: '2.1.1', answer: 'run' }] })).kind).toBe('attempted');
     expect(phaseState(SEASON, 'phase3', facts({ ...base, decisions: [{ answer: 'rerun', effect: 'repair' }] })).kind).toBe('attempted');
-    expect(phaseState(SEASON, 'phase3', facts({ ...base, decisions: [{ gate: '4.2.1', answer: null, note: null, operator: 'cy', answered_by: 'answers file' }] })))
-      .toEqual({ kind: 'decided', gate: '4.2.1', answer: '', note: null, by: 'cy (answers file)', documented: 1 });
+    expect(phaseState(SEASON, 'phase3', facts({ ...base, decisions: [{ gate: '4.2.1', answer: null, note: null, operator: 'cy', answered_by: 'answers-file' }] })))
+      .toEqual({ kind: 'decided', gate: '4.2.1', answer: '', note: null, by: 'cy (answers-file)', documented: 1 });
   });
 });
 
