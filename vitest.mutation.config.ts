@@ -9,6 +9,7 @@ import base from './vitest.config.ts';
 export const MUTATION_TESTS = [
   'test/gates.test.ts',
   'test/final.test.ts',
+  'test/final-show.test.ts',
   'test/decisions.test.ts', // the state model, from hand-made facts
   'test/state-model.test.ts',
   'test/runner.test.ts',

@@ -1,0 +1,144 @@
+/**
+ * Step 5 on screen (lib/final/show.ts): which lines, in which order, with which
+ * marks, for outcomes, quality checks and the re-run plan built by hand here.
+ * The Output is a recorder: each call and its text, colour off.
+ */
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { showOutcomes, showPlan, showQuality, qualityMark } from '../lib/final/show.ts';
+import type { TableOutcome } from '../lib/final/outcomes.ts';
+import type { QualityCheck } from '../lib/final/quality.ts';
+import type { BackfillScope } from '../lib/final/scope.ts';
+import type { Output } from '../lib/notebook/output.ts';
+
+function recorder() {
+  const calls: [string, unknown][] = [];
+  const say = (kind: string) => (text: unknown) => { calls.push([kind, text]); };
+  const out = {
+    c: new Chalk({ level: 0 }),
+    info: say('info'), warn: say('warn'), ok: say('ok'), code: say('code'),
+    table: (columns: string[], rows: unknown[]) => { calls.push(['table', { columns, rows }]); },
+  };
+  return { out: out as unknown as Output, calls };
+}
+
+const SCOPE: BackfillScope = {
+  parts: [],
+  label: 'regular seasons only (the original\'s ranges)',
+  leftOut: [
+    { what: '2021-22 postseason', games: 3, why: 'left out by --regular-season-only', command: './runbook/02-phase3.mts --season 2021-22 --part postseason' },
+    { what: '2024-25 after 2024-11-29', games: 0, why: 'not played yet', command: './runbook/04-remaining-seasons.mts' },
+    { what: '2022-23 postseason', games: 1, why: 'left out by --regular-season-only', command: './runbook/02-phase3.mts --season 2022-23 --part postseason' },
+  ],
+};
+
+function outcome(table: string, o: Partial<TableOutcome>): TableOutcome {
+  return {
+    row: { phase: 'Phase 3', table, original: '~650', notes: '' }, source: {} as TableOutcome['source'],
+    expected: ['2021-10-19', '2021-10-20'], originalFromData: 2, actual: 2, met: true, missing: [],
+    basis: ['2 final game dates in 2021-10-01..2022-06-30'], difference: ['none: every expected date is present'], scope: SCOPE, ...o,
+  };
+}
+const MET = outcome('player_game_summary', {});
+const EXTRA = outcome('team_defense_game_summary', { actual: 3, difference: ['dates outside the scope run also present (not required): 1'] });
+const SHORT = outcome('ml_feature_store', {
+  row: { phase: 'Phase 4', table: 'ml_feature_store', original: '—', notes: '' }, expected: ['a', 'b', 'c'], originalFromData: 3, actual: 1, met: false,
+  missing: [{ date: 'b', why: 'never run', missing: [], unavailable: [] }, { date: 'c', why: 'never run', missing: [], unavailable: [] }],
+  basis: ['3 final game dates', 'bootstrap dates: 0'], difference: ['never run: 2 dates: b, c'],
+});
+
+describe('Step 5 on screen: the outcomes', () => {
+  it('the scope, the table, what was left out with the command that fills it, each table with its mark and basis, then the verdict', () => {
+    const { out, calls } = recorder();
+    showOutcomes(out, [MET, EXTRA, SHORT]);
+    expect(calls).toEqual([
+      ['info', 'Scope run: regular seasons only (the original\'s ranges). "original_in_data": what the original\'s figure counts here (every final game date, postseason included); "expected": the scope run.'],
+      ['table', {
+        columns: ['phase', 'table_name', 'original', 'original_in_data', 'expected', 'actual', 'status'],
+        rows: [
+          { phase: 'Phase 3', table_name: 'player_game_summary', original: '~650', original_in_data: 2, expected: 2, actual: 2, status: 'met', expected_because: '2 final game dates in 2021-10-01..2022-06-30', difference: 'none: every expected date is present' },
+          { phase: 'Phase 3', table_name: 'team_defense_game_summary', original: '~650', original_in_data: 2, expected: 2, actual: 3, status: 'met', expected_because: '2 final game dates in 2021-10-01..2022-06-30', difference: 'dates outside the scope run also present (not required): 1' },
+          { phase: 'Phase 4', table_name: 'ml_feature_store', original: '—', original_in_data: '—', expected: 3, actual: 1, status: 'NOT MET (2 missing)', expected_because: '3 final game dates; bootstrap dates: 0', difference: 'never run: 2 dates: b, c' },
+        ],
+      }],
+      ['warn', 'left out: 2021-22 postseason (3 final game dates) — left out by --regular-season-only; fill it with:'],
+      ['code', '$ ./runbook/02-phase3.mts --season 2021-22 --part postseason'],
+      ['warn', 'left out: 2024-25 after 2024-11-29 — not played yet; fill it with:'],
+      ['code', '$ ./runbook/04-remaining-seasons.mts'],
+      ['warn', 'left out: 2022-23 postseason (1 final game date) — left out by --regular-season-only; fill it with:'],
+      ['code', '$ ./runbook/02-phase3.mts --season 2022-23 --part postseason'],
+      ['info', '✔ player_game_summary: expected 2 = 2 final game dates in 2021-10-01..2022-06-30'],
+      ['info', '✔ team_defense_game_summary: expected 2 = 2 final game dates in 2021-10-01..2022-06-30'],
+      ['info', '    difference: dates outside the scope run also present (not required): 1'],
+      ['info', '✘ ml_feature_store: expected 3 = 3 final game dates; bootstrap dates: 0'],
+      ['info', '    difference: never run: 2 dates: b, c'],
+      ['warn', '1 table short of expected: ml_feature_store'],
+    ]);
+  });
+
+  it('two tables short are named together; all met says so; nothing at all shows no scope line', () => {
+    const two = recorder();
+    showOutcomes(two.out, [SHORT, outcome('player_daily_cache', { met: false, actual: 0 })]);
+    expect(two.calls.at(-1)).toEqual(['warn', '2 tables short of expected: ml_feature_store, player_daily_cache']);
+    const all = recorder();
+    showOutcomes(all.out, [MET]);
+    expect(all.calls.at(-1)).toEqual(['ok', 'every table holds every expected date']);
+    const none = recorder();
+    showOutcomes(none.out, []);
+    expect(none.calls).toEqual([
+      ['table', { columns: ['phase', 'table_name', 'original', 'original_in_data', 'expected', 'actual', 'status'], rows: [] }],
+      ['ok', 'every table holds every expected date'],
+    ]);
+  });
+});
+
+describe('Step 5 on screen: quality and the re-run plan', () => {
+  const check = (status: QualityCheck['status'], lowWeeks?: string[]): QualityCheck =>
+    ({ kind: 'good-after-week-3', expectation: 'after week 3: 80%+ Good', season: '2021-22', actual: '85% Good of 100 records', status, explanation: `why ${status}`, lowWeeks });
+
+  it('each check with its mark: ✔ met, ! met with weeks below the bar, ✘ not met, - n/a; then how many are not met', () => {
+    const { out, calls } = recorder();
+    showQuality(out, [check('met'), check('met', ['5 (70%)']), check('not met'), check('n/a'), check('met', [])]);
+    expect(calls).toEqual([
+      ['table', { columns: ['season', 'expectation', 'actual', 'status'], rows: ['met', 'met', 'not met', 'n/a', 'met'].map((status) => ({ expectation: 'after week 3: 80%+ Good', season: '2021-22', actual: '85% Good of 100 records', status, explanation: `why ${status}` })) }],
+      ['info', '✔ 2021-22 after week 3: 80%+ Good: why met'],
+      ['info', '! 2021-22 after week 3: 80%+ Good: why met'],
+      ['info', '✘ 2021-22 after week 3: 80%+ Good: why not met'],
+      ['info', '- 2021-22 after week 3: 80%+ Good: why n/a'],
+      ['info', '✔ 2021-22 after week 3: 80%+ Good: why met'],
+      ['warn', '1 quality expectation not met'],
+    ]);
+    const two = recorder();
+    showQuality(two.out, [check('not met'), check('not met')]);
+    expect(two.calls.at(-1)).toEqual(['warn', '2 quality expectations not met']);
+    const fine = recorder();
+    showQuality(fine.out, [check('met')]);
+    expect(fine.calls.at(-1)).toEqual(['ok', 'quality as the original expects']);
+    expect(qualityMark({ c: new Chalk({ level: 0 }) }, check('met', ['4 (79%)']))).toBe('!');
+  });
+
+  it('the plan: nothing; the commands in order with their dates; what no re-run can fill', () => {
+    const empty = recorder();
+    showPlan(empty.out, { steps: [], unrecoverable: [] });
+    expect(empty.calls).toEqual([['ok', 'nothing to re-run']]);
+    const { out, calls } = recorder();
+    showPlan(out, {
+      steps: [
+        { job: 'raw/nbac_team_boxscore', dates: ['2021-11-03'], why: 'missing in Phase 2', command: './bin/run_backfill.sh raw/nbac_team_boxscore --dates=2021-11-03' },
+        { job: 'analytics/team_defense_game_summary', dates: ['2021-11-03', '2021-11-10'], why: 'failed', command: './bin/run_backfill.sh analytics/team_defense_game_summary --dates=2021-11-03,2021-11-10' },
+      ],
+      unrecoverable: [{ job: 'analytics/player_game_summary', tables: ['nba_raw.nbac_gamebook_player_stats'], dates: ['2021-11-17', '2021-12-01'], why: 'the Phase 2 re-load failed' }],
+    });
+    expect(calls).toEqual([
+      ['info', 'Re-run, in this order (Phase 2 loads, then Phase 3, then Phase 4 in its order):'],
+      ['info', '• raw/nbac_team_boxscore, 1 date: missing in Phase 2'],
+      ['code', '$ ./bin/run_backfill.sh raw/nbac_team_boxscore --dates=2021-11-03'],
+      ['info', '• analytics/team_defense_game_summary, 2 dates: failed'],
+      ['code', '$ ./bin/run_backfill.sh analytics/team_defense_game_summary --dates=2021-11-03,2021-11-10'],
+      ['warn', 'analytics/player_game_summary: 2021-11-17, 2021-12-01 cannot be filled by a re-run: the Phase 2 re-load failed; document them'],
+    ]);
+    const only = recorder();
+    showPlan(only.out, { steps: [], unrecoverable: [{ job: 'j', tables: [], dates: ['2021-11-17'], why: 'w' }] });
+    expect(only.calls).toEqual([['warn', 'j: 2021-11-17 cannot be filled by a re-run: w; document them']]);
+  });
+});
