@@ -9,6 +9,8 @@ import { showOutcomes, showPlan, showQuality, qualityMark } from '../lib/final/s
 import type { TableOutcome } from '../lib/final/outcomes.ts';
 import type { QualityCheck } from '../lib/final/quality.ts';
 import type { BackfillScope } from '../lib/final/scope.ts';
+import { brief, gapReason } from '../lib/final/gaps.ts';
+import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import type { Output } from '../lib/notebook/output.ts';
 
 function recorder() {
@@ -140,5 +142,34 @@ describe('Step 5 on screen: quality and the re-run plan', () => {
     const only = recorder();
     showPlan(only.out, { steps: [], unrecoverable: [{ job: 'j', tables: [], dates: ['2021-11-17'], why: 'w' }] });
     expect(only.calls).toEqual([['warn', 'j: 2021-11-17 cannot be filled by a re-run: w; document them']]);
+  });
+});
+
+describe("Step 5's words for a missing date, and cut lists", () => {
+  const attempt = (o: Partial<LatestAttempt>): LatestAttempt => ({ status: 'failed', skip_reason: null, missing_dependencies: null, errors: null, ...o });
+  const said = (latest: LatestAttempt | undefined, n = '2 dates') => { const g = gapReason(latest); return { key: g.key, words: g.words(n), missing: g.missing }; };
+
+  it('from the latest attempt: never run, DependencyError (with or without the tables), failed with its error type, skipped, running, empty success', () => {
+    expect(said(undefined)).toEqual({ key: 'never run', words: '2 dates never run', missing: [] });
+    expect(said(attempt({ missing_dependencies: ['nba_raw.a', 'nba_raw.b'] }), '1 date'))
+      .toEqual({ key: 'DependencyError (nba_raw.a, nba_raw.b)', words: '1 date failed with DependencyError (nba_raw.a, nba_raw.b)', missing: ['nba_raw.a', 'nba_raw.b'] });
+    expect(said(attempt({ errors: '{"error_type":"DependencyError"}' }), '3 dates'))
+      .toEqual({ key: 'DependencyError', words: '3 dates failed with DependencyError', missing: [] });
+    expect(said(attempt({}), '1 date')).toEqual({ key: 'failed: no error recorded', words: '1 date failed (no error recorded)', missing: [] });
+    expect(said(attempt({ missing_dependencies: [], errors: '{"error_type":"ProcessorError","message":"x"}' })).key).toBe('failed: ProcessorError');
+    expect(said(attempt({ errors: '{"message":"connection reset by peer while reading the response body"}' })).words).toBe('2 dates failed (connection reset by peer while reading t)');
+    expect(said(attempt({ errors: '{}' })).key).toBe('failed: error');
+    expect(said(attempt({ errors: 'not json: a plain text error message that is long' })).key).toBe('failed: not json: a plain text error message tha');
+    expect(said(attempt({ status: 'skipped', skip_reason: 'bootstrap', missing_dependencies: ['x'] })))
+      .toEqual({ key: 'skipped: bootstrap', words: '2 dates skipped: bootstrap', missing: [] });
+    expect(said(attempt({ status: 'skipped' }), '1 date')).toEqual({ key: 'skipped: null', words: '1 date skipped: no reason given', missing: [] });
+    expect(said(attempt({ status: 'running', missing_dependencies: ['x'] }), '1 date')).toEqual({ key: 'running', words: '1 date still running (or abandoned by a killed run)', missing: [] });
+    expect(said(attempt({ status: 'success', missing_dependencies: ['x'] }), '1 date')).toEqual({ key: 'empty success', words: '1 date succeeded but wrote no rows', missing: [] });
+  });
+
+  it('a list longer than the cell is cut after its last whole item', () => {
+    expect(brief('a, b, c', 7)).toBe('a, b, c');
+    expect(brief('aaaa, bbbb, cccc', 11)).toBe('aaaa, …');
+    expect(brief('aaaa, bbbb, cccc, dddd', 15)).toBe('aaaa, bbbb, …');
   });
 });
