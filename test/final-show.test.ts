@@ -10,6 +10,7 @@ import type { TableOutcome } from '../lib/final/outcomes.ts';
 import type { QualityCheck } from '../lib/final/quality.ts';
 import type { BackfillScope } from '../lib/final/scope.ts';
 import { brief, gapReason } from '../lib/final/gaps.ts';
+import { acceptanceGate } from '../lib/final/acceptance.ts';
 import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import type { Output } from '../lib/notebook/output.ts';
 
@@ -171,5 +172,57 @@ describe("Step 5's words for a missing date, and cut lists", () => {
     expect(brief('a, b, c', 7)).toBe('a, b, c');
     expect(brief('aaaa, bbbb, cccc', 11)).toBe('aaaa, …');
     expect(brief('aaaa, bbbb, cccc, dddd', 15)).toBe('aaaa, bbbb, …');
+  });
+});
+
+describe("Step 5's acceptance gate on hand-made verdicts", () => {
+  const o = (table: string, expected: number, actual: number, met: boolean) =>
+    ({ row: { phase: 'Phase 3', table, original: '~650', notes: '' }, expected: Array.from({ length: expected }, (_, i) => `d${i}`), actual, met }) as unknown as TableOutcome;
+  const q = (kind: QualityCheck['kind'], status: QualityCheck['status'], season: string, actual: string, expectation: string): QualityCheck =>
+    ({ kind, status, season, actual, expectation, explanation: '' });
+  const early = q('early-degraded', 'not met', '2021-22', '95% Good of 1400 records', 'weeks 1-3: degraded');
+  const low = (season: string, actual: string) => q('good-after-week-3', 'not met', season, actual, 'after week 3: 80%+ Good');
+  const none = { steps: [], unrecoverable: [] };
+
+  it('its decision table', () => {
+    expect(acceptanceGate().table().map((r) => [r.when, r.choice, r.action])).toEqual([
+      ['every table holds its expected dates; quality as expected', 'accept', 'Accept the backfill'],
+      ['dates missing that a re-run can fill (failed, never run, Phase 2 still loadable)', 'rerun', 'Run the listed ./bin/run_backfill.sh commands, then Step 5 again'],
+      ['dates missing only where the Phase 2 re-load already failed (the source has nothing)', 'document', 'Accept and document them'],
+      ['quality below 80% Good after week 3, no dates missing', null, 'Investigate the inputs (lookback coverage) before accepting'],
+    ]);
+  });
+
+  it('its evidence: each table\'s dates, then each quality check by season', () => {
+    expect(acceptanceGate().evidence({ outcomes: [o('a', 2, 2, true), o('b', 3, 1, false)], quality: [early, low('2022-23', '76% Good of 3500 records'), q('zones-null', 'n/a', '2021-22', 'no records', 'zones mostly NULL')], plan: none })).toEqual([
+      { check: 'a dates', expected: 2, actual: 2, status: 'met' },
+      { check: 'b dates', expected: 3, actual: 1, status: 'NOT MET' },
+      { check: 'weeks 1-3: degraded (2021-22)', expected: '', actual: '95% Good of 1400 records', status: 'NOT MET' },
+      { check: 'after week 3: 80%+ Good (2022-23)', expected: '', actual: '76% Good of 3500 records', status: 'NOT MET' },
+      { check: 'zones mostly NULL (2021-22)', expected: '', actual: 'no records', status: 'n/a' },
+    ]);
+  });
+
+  it('no recommendation when every date is there but the Good share after week 3 is low (each season named)', () => {
+    expect(acceptanceGate().decide({ outcomes: [o('a', 2, 2, true)], quality: [low('2022-23', '76% Good of 3500 records'), low('2023-24', '70% Good of 10 records')], plan: none })).toEqual({
+      recommendation: null, reason: 'every expected date is present, but quality is below 80% Good after week 3 in 2022-23 (76% Good of 3500 records), 2023-24 (70% Good of 10 records)',
+    });
+  });
+
+  it('other quality expectations not met are said, but do not hold back acceptance; nor a re-run', () => {
+    expect(acceptanceGate().decide({ outcomes: [o('a', 2, 2, true)], quality: [early, q('zones-null', 'not met', '2022-23', '10% of 9 records without zones', 'zones mostly NULL')], plan: none })).toEqual({
+      recommendation: 'accept', reason: 'every table holds its expected dates; quality not as expected: weeks 1-3: degraded (2021-22: 95% Good of 1400 records), zones mostly NULL (2022-23: 10% of 9 records without zones)',
+    });
+    const plan = { steps: [{ job: 'j1', dates: ['x'], why: '', command: '' }, { job: 'j2', dates: ['x', 'y'], why: '', command: '' }], unrecoverable: [] };
+    expect(acceptanceGate().decide({ outcomes: [o('a', 2, 2, true), o('b', 3, 1, false), o('c', 3, 2, false)], quality: [early], plan })).toEqual({
+      recommendation: 'rerun', reason: '2 tables short of expected (b, c): 2 commands re-run 3 job-dates; quality not as expected: weeks 1-3: degraded (2021-22: 95% Good of 1400 records)',
+    });
+  });
+
+  it('documenting lists each date the source cannot provide once, in order', () => {
+    const plan = { steps: [], unrecoverable: [{ job: 'j', tables: [], dates: ['2021-11-17', '2021-10-27'], why: '' }, { job: 'k', tables: [], dates: ['2021-10-27'], why: '' }] };
+    expect(acceptanceGate().decide({ outcomes: [o('b', 3, 1, false)], quality: [], plan })).toEqual({
+      recommendation: 'document', reason: 'the 2 missing dates (2021-10-27, 2021-11-17) lack Phase 2 data the source cannot provide (their re-load already failed): document them and accept',
+    });
   });
 });
