@@ -1,5 +1,7 @@
 /**
- * Step 5 on screen (lib/final/show.ts): which lines, in which order, with which
+ * Step 5 in process, on inputs built by hand: the screen (lib/final/show.ts:
+ * which lines, in which order, with which marks), the words for a gap, the
+ * acceptance gate and the quality expectations. Screen: which lines, in which order, with which
  * marks, for outcomes, quality checks and the re-run plan built by hand here.
  * The Output is a recorder: each call and its text, colour off.
  */
@@ -11,6 +13,7 @@ import type { QualityCheck } from '../lib/final/quality.ts';
 import type { BackfillScope } from '../lib/final/scope.ts';
 import { brief, gapReason } from '../lib/final/gaps.ts';
 import { acceptanceGate } from '../lib/final/acceptance.ts';
+import { qualityExpectations, qualityRows } from '../lib/final/quality.ts';
 import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import type { Output } from '../lib/notebook/output.ts';
 
@@ -224,5 +227,49 @@ describe("Step 5's acceptance gate on hand-made verdicts", () => {
     expect(acceptanceGate().decide({ outcomes: [o('b', 3, 1, false)], quality: [], plan })).toEqual({
       recommendation: 'document', reason: 'the 2 missing dates (2021-10-27, 2021-11-17) lack Phase 2 data the source cannot provide (their re-load already failed): document them and accept',
     });
+  });
+});
+
+describe("Step 5's quality expectations, season by season, on hand-made days", () => {
+  const S1 = { title: '2021-22', start: '2021-10-19', end: '2021-11-29' };
+  const S2 = { title: '2022-23', start: '2022-10-18', end: '2022-11-28' };
+  const day = (analysis_date: string, records: number, good: number, zones_null: number) => ({ analysis_date, records, good, zones_null });
+
+  it('each season\'s own days (its first and last included), weeks counted from its start; zones over every day', () => {
+    const days = [
+      day('2021-10-18', 1000, 1000, 0), // the day before 2021-22: in no season, but in the zones total
+      day('2021-10-19', 100, 20, 60), // week 1
+      day('2021-11-08', 100, 40, 60), // 20 days in: week 3
+      day('2021-11-09', 100, 80, 80), // 21 days in: week 4, at 80% exactly (not low)
+      day('2021-11-29', 100, 70, 80), // the last day: week 6
+      day('2022-11-14', 100, 50, 10), // 27 days into 2022-23: week 4
+      day('2022-11-28', 200, 190, 20), // its last day: week 6
+    ];
+    // 2021-22: early 60/200 = 30%; later 150/200 = 75%, week 6 at 70%. 2022-23: no early day; later 240/300 = 80%, week 4 at 50%.
+    // Zones: 310 of 1700 = 18.2%; 2021-22 280/400 = 70%, 2022-23 30/300 = 10%.
+    expect(qualityExpectations(days, [S1, S2])).toEqual([
+      { kind: 'early-degraded', expectation: 'First 2-3 weeks degraded', season: '2021-22', actual: '30% Good of 200 records', status: 'met', explanation: 'as expected: too few earlier games for a full lookback (week 1 is bootstrap)' },
+      { kind: 'good-after-week-3', expectation: '80%+ Good after week 3', season: '2021-22', actual: '75% Good of 200 records', status: 'not met', explanation: "below 80% in weeks 6 (70%): their records' lookback windows lack Phase 3 rows (see 3.3.2 of the season for the missing dates)", lowWeeks: ['6 (70%)'] },
+      { kind: 'early-degraded', expectation: 'First 2-3 weeks degraded', season: '2022-23', actual: 'no records', status: 'n/a', explanation: 'no records in weeks 1-3 (week 1 is bootstrap)' },
+      { kind: 'good-after-week-3', expectation: '80%+ Good after week 3', season: '2022-23', actual: '80% Good of 300 records', status: 'met', explanation: 'met overall, but weeks below 80%: 4 (50%)', lowWeeks: ['4 (50%)'] },
+      { kind: 'zones-null', expectation: 'Shot zones mostly NULL', season: 'all', actual: '18.2% of 1700 records without zones', status: 'not met', explanation: 'more zones than expected: play-by-play covers more games than the original assumed (NULL by season: 2021-22: 70%, 2022-23: 10%)' },
+    ]);
+  });
+
+  it('at the bars: early weeks at 80% are not degraded; zones NULL at exactly 50% are not "mostly"; 51% are', () => {
+    expect(qualityExpectations([day('2021-10-19', 100, 80, 50), day('2021-11-09', 100, 90, 50)], [S1])).toEqual([
+      { kind: 'early-degraded', expectation: 'First 2-3 weeks degraded', season: '2021-22', actual: '80% Good of 100 records', status: 'not met', explanation: 'Good this early needs history the season does not have yet: check that rows read only games before their date' },
+      { kind: 'good-after-week-3', expectation: '80%+ Good after week 3', season: '2021-22', actual: '90% Good of 100 records', status: 'met', explanation: 'every week after week 3 is 80%+ Good', lowWeeks: [] },
+      { kind: 'zones-null', expectation: 'Shot zones mostly NULL', season: 'all', actual: '50% of 200 records without zones', status: 'not met', explanation: 'more zones than expected: play-by-play covers more games than the original assumed (NULL by season: 2021-22: 50%)' },
+    ]);
+    expect(qualityExpectations([day('2021-11-09', 100, 90, 51)], [S1])[2])
+      .toEqual({ kind: 'zones-null', expectation: 'Shot zones mostly NULL', season: 'all', actual: '51% of 100 records without zones', status: 'met', explanation: 'as expected: play-by-play is sparse (NULL by season: 2021-22: 51%)' });
+    expect(qualityExpectations([], [S1])[2]).toEqual({ kind: 'zones-null', expectation: 'Shot zones mostly NULL', season: 'all', actual: 'no records', status: 'n/a', explanation: 'no player_shot_zone_analysis records' });
+    expect(qualityExpectations([], [S1])[1]).toMatchObject({ actual: 'no records', status: 'n/a', explanation: 'the range has no week after week 3' });
+  });
+
+  it('the table rows carry each check\'s words', () => {
+    const [first] = qualityExpectations([day('2021-10-19', 100, 20, 60)], [S1]);
+    expect(qualityRows([first])).toEqual([{ expectation: 'First 2-3 weeks degraded', season: '2021-22', actual: '20% Good of 100 records', status: 'met', explanation: 'as expected: too few earlier games for a full lookback (week 1 is bootstrap)' }]);
   });
 });
