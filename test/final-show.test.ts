@@ -1,9 +1,9 @@
 /**
- * Step 5 in process, on inputs built by hand: the screen (lib/final/show.ts:
- * which lines, in which order, with which marks), the words for a gap, the
- * acceptance gate and the quality expectations. Screen: which lines, in which order, with which
- * marks, for outcomes, quality checks and the re-run plan built by hand here.
- * The Output is a recorder: each call and its text, colour off.
+ * Step 5 in process, on inputs built by hand here: the screen (lib/final/show.ts:
+ * which lines, in which order, with which marks, for outcomes, quality checks
+ * and the re-run plan), the words for a missing date, the acceptance gate and
+ * the quality expectations. The Output is a recorder: each call and its text,
+ * colour off.
  */
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
