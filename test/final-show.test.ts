@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { showOutcomes, showPlan, showQuality, qualityMark } from '../lib/final/show.ts';
 import type { TableOutcome } from '../lib/final/outcomes.ts';
 import type { QualityCheck } from '../lib/final/quality.ts';
-import type { BackfillScope } from '../lib/final/scope.ts';
+import { backfillScope, scopeRanges, type BackfillScope } from '../lib/final/scope.ts';
+import type { CoverageFacts } from '../lib/calendar-view/facts.ts';
 import { brief, gapReason } from '../lib/final/gaps.ts';
 import { acceptanceGate } from '../lib/final/acceptance.ts';
 import { qualityExpectations, qualityRows } from '../lib/final/quality.ts';
@@ -271,5 +272,46 @@ describe("Step 5's quality expectations, season by season, on hand-made days", (
   it('the table rows carry each check\'s words', () => {
     const [first] = qualityExpectations([day('2021-10-19', 100, 20, 60)], [S1]);
     expect(qualityRows([first])).toEqual([{ expectation: 'First 2-3 weeks degraded', season: '2021-22', actual: '20% Good of 100 records', status: 'met', explanation: 'as expected: too few earlier games for a full lookback (week 1 is bootstrap)' }]);
+  });
+});
+
+describe('the scope Step 5 checks: the season parts in the range, which postseasons were run, what was left out', () => {
+  const table = (phase: 'phase_2_raw' | 'phase_3_analytics', attempted: string[]) => ({
+    source: { job: 'x/y', processorName: 'P', phase, output: { name: 'ds.t', dateColumn: 'd' } }, present: new Set<string>(), outOfScope: new Set<string>(),
+    latest: new Map(attempted.map((d) => [d, { status: 'success', skip_reason: null, missing_dependencies: null, errors: null } as LatestAttempt])),
+  });
+  const facts = (start: string, end: string, games: string[], tables: ReturnType<typeof table>[]) => ({ range: { start, end }, gameDates: new Set(games), tables }) as CoverageFacts;
+  const parts = (s: BackfillScope) => s.parts.map(({ title, start, end, part, gameDates, inScope }) => ({ title, start, end, part, gameDates, inScope }));
+
+  it('cut to the range, ends included; a postseason only Phase 2 touched is left out, with the command that fills it', () => {
+    // 2021-22: regular 2021-10-19..2022-04-10, postseason 2022-04-12..2022-06-30 (the calendar).
+    const scope = backfillScope(facts('2021-11-01', '2022-05-01', ['2022-05-01', '2021-10-25', '2022-04-12', '2021-11-01', '2022-04-10', '2022-05-02'], [table('phase_2_raw', ['2022-04-12'])]), '2024-11-29');
+    expect(parts(scope)).toEqual([
+      { title: '2021-22', start: '2021-11-01', end: '2022-04-10', part: 'regular', gameDates: ['2021-11-01', '2022-04-10'], inScope: true },
+      { title: '2021-22 postseason', start: '2022-04-12', end: '2022-05-01', part: 'postseason', gameDates: ['2022-04-12', '2022-05-01'], inScope: false },
+    ]);
+    expect(scope.leftOut).toEqual([{
+      what: '2021-22 postseason', games: 2, why: "play-in and playoffs are outside the original's per-season ranges, and no Phase 3/4 job has run them",
+      command: './runbook/02-phase3.mts --season 2021-22 --part postseason && ./runbook/03-phase4.mts --season 2021-22 --part postseason',
+    }]);
+    expect(scope.label).toBe("regular seasons only (the original's ranges)");
+    expect(scopeRanges(scope)).toEqual([{ title: '2021-22', start: '2021-11-01', end: '2022-04-10' }]);
+  });
+
+  it('a one-day part counts; a postseason with any Phase 3/4 attempt is in scope', () => {
+    const scope = backfillScope(facts('2022-04-12', '2022-04-13', ['2022-04-12', '2022-04-13'], [table('phase_3_analytics', ['2022-04-12'])]), '2024-11-29');
+    expect(parts(scope)).toEqual([{ title: '2021-22 postseason', start: '2022-04-12', end: '2022-04-13', part: 'postseason', gameDates: ['2022-04-12', '2022-04-13'], inScope: true }]);
+    expect(scope.leftOut).toEqual([]);
+    expect(scope.label).toBe('regular seasons + 1 postseason');
+    expect(parts(backfillScope(facts('2022-04-12', '2022-04-12', ['2022-04-12'], []), '2024-11-29')).map((p) => p.title)).toEqual(['2021-22 postseason']);
+  });
+
+  it('the season in progress is left out after the as-of date only when the range reaches the as-of date and the season has begun', () => {
+    const after = { what: '2024-25 after 2024-11-29', games: 0, why: 'the season is in progress: its later games are not final on the as-of date', command: './runbook/04-remaining-seasons.mts --seasons 2024-25 --as-of <a later date>' };
+    expect(backfillScope(facts('2024-10-22', '2024-11-29', [], []), '2024-11-29').leftOut).toEqual([after]);
+    expect(backfillScope(facts('2024-11-29', '2024-11-29', [], []), '2024-11-29').leftOut).toEqual([after]);
+    expect(backfillScope(facts('2024-12-01', '2024-12-31', [], []), '2024-11-29').leftOut).toEqual([]);
+    expect(backfillScope(facts('2024-09-01', '2024-10-30', [], []), '2024-10-01').leftOut).toEqual([]);
+    expect(backfillScope(facts('2024-09-01', '2024-10-30', [], []), '2024-10-22').leftOut.map((l) => l.what)).toEqual(['2024-25 after 2024-10-22']);
   });
 });
