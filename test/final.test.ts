@@ -3,7 +3,7 @@
  * schedule, the per-season ranges, the bootstrap rule and the odds feed; each
  * difference in words; the re-run plan; the quality expectations; the gate.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeEach } from 'vitest';
 import type { CoverageFacts, CoverageSource, TableFacts } from '../lib/calendar-view/facts.ts';
 import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import { expectedOutcomes, outcomeRows, type TableOutcome } from '../lib/final/outcomes.ts';
@@ -101,10 +101,10 @@ describe('the backfilled ranges', () => {
 });
 
 describe('expected outcomes', () => {
-  // Computed in beforeAll, not in the describe body: mutation testing switches a
+  // Computed per test, not in the describe body: mutation testing switches a
   // mutant on after the test files are collected (docs/TESTING.md).
   let outs: ReturnType<typeof byTable>;
-  beforeAll(() => { outs = byTable(expectedOutcomes(facts(), { asOf: AS_OF })); });
+  beforeEach(() => { outs = byTable(expectedOutcomes(facts(), { asOf: AS_OF })); });
 
   it('has a row per table of the original (and the feature store), with its approximate figure', () => {
     expect(Object.keys(outs)).toEqual([
@@ -236,7 +236,7 @@ describe('expected outcomes with and without the postseason', () => {
 describe('what to re-run', () => {
   let outcomes: TableOutcome[];
   let plan: ReturnType<typeof planFor>;
-  beforeAll(() => {
+  beforeEach(() => {
     outcomes = expectedOutcomes(facts(), { asOf: AS_OF });
     plan = planFor(outcomes, ORDER, backfillRanges(RANGE, AS_OF));
   });
@@ -277,7 +277,7 @@ describe('what to re-run', () => {
 
 describe('quality expectations', () => {
   let season: ReturnType<typeof backfillRanges>;
-  beforeAll(() => { season = backfillRanges(RANGE, AS_OF); });
+  beforeEach(() => { season = backfillRanges(RANGE, AS_OF); });
   /** 100 records a day from week 2 on; Good share per week given; 70 of 100 without zones. */
   function days(goodByWeek: (week: number) => number): QualityDay[] {
     return eachDate(addDays('2021-10-19', 7), '2021-12-13').map((d) => {
@@ -311,7 +311,7 @@ describe('quality expectations', () => {
 describe('the acceptance gate', () => {
   let gate: ReturnType<typeof acceptanceGate>;
   let quality: ReturnType<typeof qualityExpectations>;
-  beforeAll(() => {
+  beforeEach(() => {
     gate = acceptanceGate();
     quality = qualityExpectations([], backfillRanges(RANGE, AS_OF));
   });

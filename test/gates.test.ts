@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, phase2Gate, type CoverageRow, type MissingLoad } from '../lib/gates/phase2-ready.ts';
 import { qualityGate, type Phase3Gap, type QualityEvidence, type WeekQuality } from '../lib/gates/quality.ts';
 import { MAX_TRANSIENT_ATTEMPTS, failureGate, remedyOf, type FailureCase, type FailureEvidence, type FailureState } from '../lib/gates/failures.ts';
@@ -14,7 +14,7 @@ const all = (team: number, gamebook: number, bdl: number, schedule = 100) => [
 
 describe('1.2 gate: the original decision table, with the run history deciding the 95-99% band', () => {
   let gate: ReturnType<typeof phase2Gate>;
-  beforeAll(() => { gate = phase2Gate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = phase2Gate(); }); // per test, not in the describe body: see docs/TESTING.md
   /** Coverage only: no missing date has a load attempt. */
   const cov = (coverage: CoverageRow[], missing: MissingLoad[] = []) => ({ coverage, missing });
   const miss = (table_name: string, last_load: MissingLoad['last_load'], missing_date = '2022-01-05'): MissingLoad => ({ table_name, missing_date, last_load });
@@ -77,7 +77,7 @@ describe('1.2 gate: the original decision table, with the run history deciding t
 describe('3.3.2 quality gate', () => {
   const wk = (week: number, good_pct: number, records = 100): WeekQuality => ({ week, week_start: '', records, good: Math.round(good_pct * records / 100), good_pct });
   let gate: ReturnType<typeof qualityGate>;
-  beforeAll(() => { gate = qualityGate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = qualityGate(); }); // per test, not in the describe body: see docs/TESTING.md
   const ev = (weeks: WeekQuality[], gaps: Phase3Gap[] = [], gameDates = 152): QualityEvidence => ({ weeks, gameDates, gaps, phase3Command: './runbook/02-phase3.mts --season 2021-22' });
   const gap = (missing_date: string, low_records: number, in_range = true): Phase3Gap => ({ missing_date, low_records, in_range });
   it.each([
@@ -113,7 +113,7 @@ describe('3.3.2 quality gate', () => {
 
 describe('failures gate: each failed date judged by its cause', () => {
   let gate: ReturnType<typeof failureGate>;
-  beforeAll(() => { gate = failureGate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = failureGate(); }); // per test, not in the describe body: see docs/TESTING.md
   const ev = (failures: FailureCase[]): FailureEvidence => ({ failures, next: 'continue with Step 3', phase3Command: './runbook/02-phase3.mts --season 2021-22' });
   const fc = (state: FailureState, o: Partial<FailureCase> = {}): FailureCase => ({
     data_date: '2021-11-03', processor_name: 'TeamOffenseGameSummaryProcessor', error_preview: '{"error":"DependencyError: missing Phase 2: nba_raw.nbac_team_boxscore"',
@@ -165,7 +165,7 @@ describe('failures gate: each failed date judged by its cause', () => {
 
 describe('2.1.1 confirm the commands: the rule table', () => {
   let gate: ReturnType<typeof confirmRunGate>;
-  beforeAll(() => { gate = confirmRunGate('the five Phase 3 backfills'); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = confirmRunGate('the five Phase 3 backfills'); }); // per test, not in the describe body: see docs/TESTING.md
   const job = (o: Partial<JobPreview>): JobPreview => ({ job: 'analytics/player_game_summary', game_dates: 166, to_process: 166, skipped: 0, dependency_gaps: 0, gap_dates: '', skip_reason: '', scope_starts: '', ...o });
   const context = (o: Partial<JobPreview>) => job({ job: 'analytics/upcoming_player_game_context', ...o });
   it.each([
@@ -187,7 +187,7 @@ describe('2.1.1 confirm the commands: the rule table', () => {
 
 describe('3.1.6 a Phase 4 job has failed dates: the rule table', () => {
   let gate: ReturnType<typeof jobFailedGate>;
-  beforeAll(() => { gate = jobFailedGate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = jobFailedGate(); }); // per test, not in the describe body: see docs/TESTING.md
   const summary = (outcomes: DateOutcome[]): RunSummary => ({ job: 'precompute/team_defense_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0, statements: 0, interrupted: false, outcomes, ms: 0 });
   const ok = (date: string): DateOutcome => ({ date, status: 'success' });
   const dep = (date: string, missing = ['nba_analytics.team_defense_game_summary']): DateOutcome => ({ date, status: 'failed', reason: 'DependencyError', missing });
@@ -215,10 +215,8 @@ describe('every gate is well-formed: what the operator reads is never blank, and
     phase2: phase2Gate(), quality: qualityGate(), failures: failureGate(),
     phase3Complete: phase3CompleteGate(), jobFailed: jobFailedGate(), confirmRun: confirmRunGate('the jobs'),
   });
-  let gates: ReturnType<typeof make>;
-  beforeAll(() => { gates = make(); }); // not in the describe body: see docs/TESTING.md
   it.each(Object.keys(make()) as (keyof ReturnType<typeof make>)[])('%s', (name) => {
-    const gate = gates[name];
+    const gate = make()[name]; // built in the test: see docs/TESTING.md
     expect(gate.question.trim()).not.toBe('');
     expect(gate.question.endsWith('?')).toBe(true);
     const values = gate.choices.map((c) => c.value);
@@ -240,7 +238,7 @@ describe('every gate is well-formed: what the operator reads is never blank, and
   });
 
   it('a "document" choice asks for a note; no other choice does', () => {
-    for (const gate of Object.values(gates)) {
+    for (const gate of Object.values(make())) {
       for (const c of gate.choices) expect(!!c.needsNote, `${gate.question} ${c.value}`).toBe(c.value === 'document');
     }
   });
@@ -248,7 +246,7 @@ describe('every gate is well-formed: what the operator reads is never blank, and
 
 describe('4.2.1 Phase 3 complete gate', () => {
   let gate: ReturnType<typeof phase3CompleteGate>;
-  beforeAll(() => { gate = phase3CompleteGate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = phase3CompleteGate(); }); // per test, not in the describe body: see docs/TESTING.md
   const t = (table_name: string, dates: number, expected: number, explanation = 'explained') => ({ table_name, dates, expected, explanation });
 
   it('stops when a table holds less than 98% of its expected dates, naming it with its share', () => {
@@ -289,7 +287,7 @@ describe('4.2.1 Phase 3 complete gate', () => {
 
 describe('3.1.6 a Phase 4 job has failed dates', () => {
   let gate: ReturnType<typeof jobFailedGate>;
-  beforeAll(() => { gate = jobFailedGate(); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = jobFailedGate(); }); // per test, not in the describe body: see docs/TESTING.md
   const summary = (outcomes: RunSummary['outcomes']): RunSummary => ({
     job: 'precompute/player_shot_zone_analysis', runId: 'r', total: outcomes.length, done: outcomes.length, failed: 0, skipped: 0, records: 0,
     statements: 0, interrupted: false, ms: 0, outcomes,
@@ -355,7 +353,7 @@ describe('3.1.6 a Phase 4 job has failed dates', () => {
 
 describe('2.1.1 confirm the commands', () => {
   let gate: ReturnType<typeof confirmRunGate>;
-  beforeAll(() => { gate = confirmRunGate('the five Phase 3 backfills'); }); // not in the describe body: see docs/TESTING.md
+  beforeEach(() => { gate = confirmRunGate('the five Phase 3 backfills'); }); // per test, not in the describe body: see docs/TESTING.md
   const job = (name: string, game_dates: number, to_process: number, skipped = 0, dependency_gaps = 0, gap_dates = '', skip_reason = ''): JobPreview =>
     ({ job: name, game_dates, to_process, skipped, dependency_gaps, gap_dates, skip_reason, scope_starts: '' });
 
