@@ -15,6 +15,7 @@ import type { CoverageFacts } from '../lib/calendar-view/facts.ts';
 import { brief, gapReason } from '../lib/final/gaps.ts';
 import { acceptanceGate } from '../lib/final/acceptance.ts';
 import { qualityExpectations, qualityRows } from '../lib/final/quality.ts';
+import { backfillRanges, inRanges } from '../lib/final/ranges.ts';
 import type { LatestAttempt } from '../lib/calendar-view/states.ts';
 import type { Output } from '../lib/notebook/output.ts';
 
@@ -313,5 +314,35 @@ describe('the scope Step 5 checks: the season parts in the range, which postseas
     expect(backfillScope(facts('2024-12-01', '2024-12-31', [], []), '2024-11-29').leftOut).toEqual([]);
     expect(backfillScope(facts('2024-09-01', '2024-10-30', [], []), '2024-10-01').leftOut).toEqual([]);
     expect(backfillScope(facts('2024-09-01', '2024-10-30', [], []), '2024-10-22').leftOut.map((l) => l.what)).toEqual(['2024-25 after 2024-10-22']);
+  });
+});
+
+describe('small cases mutation testing found unread: one-day ranges, range ends, two-item lists, absent kinds', () => {
+  it('the backfilled ranges: a one-day range; a range from one season\'s last day to the next one\'s first; dates on a range\'s ends', () => {
+    expect(backfillRanges({ start: '2021-11-01', end: '2021-11-01' }, '2024-11-29')).toEqual([{ title: '2021-22', start: '2021-11-01', end: '2021-11-01' }]);
+    // 2021-22's regular season ends 2022-04-10; 2022-23's begins 2022-10-18 (the calendar).
+    expect(backfillRanges({ start: '2022-04-10', end: '2022-10-18' }, '2024-11-29')).toEqual([
+      { title: '2021-22', start: '2022-04-10', end: '2022-04-10' }, { title: '2022-23', start: '2022-10-18', end: '2022-10-18' },
+    ]);
+    const r = [{ start: '2021-11-01', end: '2021-11-05' }];
+    expect(['2021-10-31', '2021-11-01', '2021-11-05', '2021-11-06'].map((d) => inRanges(d, r))).toEqual([false, true, true, false]);
+  });
+
+  it('a difference of two kinds is shown joined', () => {
+    const { out, calls } = recorder();
+    showOutcomes(out, [outcome('player_game_summary', { met: false, actual: 1, difference: ['never run: 1 date: a', 'dates without a final game that have rows: 1'] })]);
+    expect(calls).toContainEqual(['info', '    difference: never run: 1 date: a; dates without a final game that have rows: 1']);
+  });
+
+  it('quality: two low weeks are joined, in both explanations; a season without days has no zones figure', () => {
+    const S1 = { title: '2021-22', start: '2021-10-19', end: '2021-11-29' };
+    const S2 = { title: '2022-23', start: '2022-10-18', end: '2022-11-28' };
+    const day = (analysis_date: string, records: number, good: number) => ({ analysis_date, records, good, zones_null: 60 });
+    // Weeks 4 and 5 of 2021-22 at 70% and 75%, week 6 at 100%: 245/300 = 81.7%, met overall.
+    const met = qualityExpectations([day('2021-11-09', 100, 70), day('2021-11-16', 100, 75), day('2021-11-23', 100, 100)], [S1, S2]);
+    expect(met[1].explanation).toBe('met overall, but weeks below 80%: 4 (70%), 5 (75%)');
+    expect(met[4].explanation).toBe('as expected: play-by-play is sparse (NULL by season: 2021-22: 60%)');
+    const low = qualityExpectations([day('2021-11-09', 100, 70), day('2021-11-16', 100, 75)], [S1]);
+    expect(low[1].explanation).toBe("below 80% in weeks 4 (70%), 5 (75%): their records' lookback windows lack Phase 3 rows (see 3.3.2 of the season for the missing dates)");
   });
 });

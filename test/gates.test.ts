@@ -486,6 +486,19 @@ describe('failures gate: the reason of each recommendation, word for word', () =
     });
   });
 
+  it('each part of a reason only when its kind is there; two error types joined', () => {
+    expect(failureGate().decide(ev([F('upstream-fixed', { data_date: '2021-11-05' })])).reason)
+      .toBe('1 date(s) (2021-11-05) now have the data they lacked: re-running just those dates should clear them');
+    expect(failureGate().decide(ev([F('transient', { error_preview: '{"error":"Interrupted: x"}' })])).reason)
+      .toBe('1 failure(s) are transient (TeamOffenseGameSummary; Interrupted), none repeated 3 times: re-running just those dates should clear them');
+    expect(failureGate().decide(ev([
+      F('transient', { data_date: '2021-11-09', error_preview: '{"error":"Abandoned: x"}', failed_attempts: 3 }),
+      F('transient', { data_date: '2021-11-10', error_preview: '{"error":"Interrupted: x"}', failed_attempts: 4 }),
+    ])).reason).toBe('2 date(s) (2021-11-09, 2021-11-10) failed 3+ times in a row (Abandoned, Interrupted): another re-run will not help; investigate (./runbook/troubleshoot.mts)');
+    expect(failureGate().decide(ev([F('phase2-unavailable', { data_date: '2021-11-12' })])).reason)
+      .toBe('1 date(s) (2021-11-12) lack Phase 2 data the source cannot provide (their re-load failed, or the re-loaded data still fails the check): document them and continue with Step 3');
+  });
+
   it('shows each failed date with its cause and its missing tables as text', () => {
     expect(failureGate().evidence(ev([
       F('upstream-empty', { missing_dependencies: ['a.b', 'c.d'], error_preview: '{"error":"DependencyError"}' }),
@@ -529,6 +542,11 @@ describe('1.2 gate: the reason of each recommendation, word for word', () => {
   it('in the band with every re-load failed: document, listing the dates', () => {
     expect(phase2Gate().decide(cov(all(98.8, 100, 100), [miss('nbac_team_boxscore', 'failed', '2021-11-17'), miss('nbac_team_boxscore', 'failed')])))
       .toEqual({ recommendation: 'document', reason: "critical table(s) between 95% and 99%: nbac_team_boxscore 98.8% (593/600); every missing date's re-load has failed (2021-11-17, 2022-01-05): the source has nothing more, document them and proceed" });
+  });
+
+  it('in the band with every re-load failed, two tables: both named', () => {
+    expect(phase2Gate().decide(cov(all(98, 97, 100), [miss('nbac_team_boxscore', 'failed'), miss('nbac_gamebook_player_stats', 'failed', '2022-01-06')])).reason)
+      .toBe("critical table(s) between 95% and 99%: nbac_team_boxscore 98% (588/600), nbac_gamebook_player_stats 97% (582/600); every missing date's re-load has failed (2022-01-05, 2022-01-06): the source has nothing more, document them and proceed");
   });
 
   it('only optional or unclassified tables low: document, naming them', () => {

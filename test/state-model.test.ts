@@ -47,6 +47,7 @@ describe('what a season expects', () => {
     expect(expectedFor(job('UpcomingPlayerGameContextProcessor'), SEASON, facts())).toEqual(['2021-11-02']);
     expect(expectedFor(job('UpcomingPlayerGameContextProcessor'), SEASON, { ...facts(), scopeDates: new Map() })).toEqual([]);
     expect(expectedFor(job(PGS), { ...SEASON, end: '2021-11-01' }, facts())).toEqual(['2021-10-19']);
+    expect(expectedFor(job(PGS), { ...SEASON, end: '2021-11-02' }, facts())).toEqual(GAMES); // a game on the season's last day
   });
 
   it('a season part has its own key: the regular season by id, a postseason with its part', () => {
