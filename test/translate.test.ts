@@ -86,3 +86,32 @@ describe('ARRAY_AGG and array subscripts (values checked in test/conformance.tes
     expect(() => translate('ARRAY_AGG(x)[OFFSET 0]')).toThrow(new TranslateError('ARRAY_AGG(…)[OFFSET…]: expected OFFSET(index)'));
   });
 });
+
+describe('what mutation testing found unread in the translation (expected SQL written by hand)', () => {
+  it('drops PARTITION BY, CLUSTER BY and OPTIONS(…) after CREATE TABLE, whatever their inner parentheses and words, up to AS or ;', () => {
+    expect(translate("CREATE TABLE `p-1.ds.t` PARTITION BY d OPTIONS(description = (SELECT 'x' AS y)) AS SELECT DATE '2024-01-01' AS d"))
+      .toBe("CREATE TABLE ds.t AS SELECT DATE '2024-01-01' AS d");
+    expect(translate('CREATE TABLE `p-1.ds.t` (d DATE, n INT64) PARTITION BY d CLUSTER BY n OPTIONS(description = "a (b); c"); SELECT (1)'))
+      .toBe('CREATE TABLE ds.t (d DATE, n BIGINT) ; SELECT (1)');
+  });
+
+  it('ARRAY_AGG: an ORDER BY or LIMIT inside the value or a key is not the aggregate’s own', () => {
+    expect(translate('ARRAY_AGG((SELECT MAX(z) FROM u ORDER BY z LIMIT 1) ORDER BY y)')).toBe('array_agg((SELECT MAX(z) FROM u ORDER BY z LIMIT 1) ORDER BY y NULLS FIRST)');
+    expect(translate('ARRAY_AGG(x ORDER BY ARRAY_LENGTH([(SELECT 1 LIMIT 1)]) LIMIT 2)')).toBe('list_slice(array_agg(x ORDER BY len([(SELECT 1 LIMIT 1)]) NULLS FIRST), 1, 2)');
+  });
+
+  it('ARRAY_AGG: DESC is read from the key’s last word; LIMIT takes any whole number and nothing else; spaces inside are dropped', () => {
+    expect(translate('ARRAY_AGG(x ORDER BY CASE WHEN a THEN b END DESC)')).toBe('array_agg(x ORDER BY CASE WHEN a THEN b END DESC NULLS LAST)');
+    expect(translate('ARRAY_AGG(x ORDER BY b DESC , c)')).toBe('array_agg(x ORDER BY b DESC NULLS LAST, c NULLS FIRST)');
+    expect(translate('ARRAY_AGG(x LIMIT 10 )')).toBe('list_slice(array_agg(x), 1, 10)');
+    expect(() => translate('ARRAY_AGG(x LIMIT @n1)')).toThrow(new TranslateError('ARRAY_AGG: LIMIT must be a number, not $n1'));
+    expect(() => translate('ARRAY_AGG(x LIMIT 2 x)')).toThrow(new TranslateError('ARRAY_AGG: LIMIT must be a number, not 2 x'));
+    expect(translate('ARRAY_AGG(x)[SAFE_OFFSET( 1 )]')).toBe('(CASE WHEN (1) + 1 >= 1 AND (1) + 1 <= len(array_agg(x)) THEN (array_agg(x))[(1) + 1] END)');
+    expect(() => translate('ARRAY_AGG(x)[OFFSET(0) + 1]')).toThrow(new TranslateError('ARRAY_AGG(…)[OFFSET(…)]: expected ]'));
+  });
+
+  it('ARRAY<T> with spaces inside, and an unterminated one', () => {
+    expect(translate('CAST(x AS ARRAY< INT64 >)')).toBe('CAST(x AS BIGINT[])');
+    expect(() => translate('CAST(x AS ARRAY<INT64)')).toThrow(new TranslateError('unterminated ARRAY<…> type'));
+  });
+});
