@@ -7,10 +7,43 @@
 import type { RunContext } from '../notebook/steps.ts';
 import { ProgressBoard, type ProgressState } from '../notebook/progress.ts';
 import { RunStopped, planTables, runBackfill } from '../backfill/runner.ts';
-import { readDateFacts, withKnown } from '../backfill/date-facts.ts';
-import { JOBS } from '../jobs/registry.ts';
+import { readDateFacts, withKnown, type DateFacts } from '../backfill/date-facts.ts';
+import { JOBS, PHASE4_JOBS, type RegisteredJob } from '../jobs/registry.ts';
+import type { Warehouse } from '../warehouse/types.ts';
 import type { JobRequest, JobSummary, Platform, RunManyOptions } from './types.ts';
 import { inPool } from './pool.ts';
+
+/**
+ * On BigQuery, Step 3 runs its five jobs one step at a time, each reading its plan
+ * (a job of about a second) after the one before it has written. The next job's
+ * plan is read while the current one runs, except the current job's own output,
+ * which its last chunk reports (outputDates). Used only by that next job over the
+ * same range, started within AHEAD_FRESH_MS of the current one finishing (a
+ * longer pause, at a gate, reads afresh); any other run drops it.
+ */
+interface Ahead { job: string; range: string; after: RegisteredJob; facts: Promise<DateFacts | null>; afterDates?: string[]; readyAt?: number }
+const ahead = new WeakMap<Warehouse, Ahead>();
+const AHEAD_FRESH_MS = 30_000;
+
+/** The facts read ahead for this run, when they are still good; the entry is used up either way. */
+async function takeAhead(w: Warehouse, r: JobRequest, range: string): Promise<DateFacts | undefined> {
+  const a = ahead.get(w);
+  ahead.delete(w);
+  if (!a || r.dates || a.job !== r.job.job || a.range !== range || !a.afterDates || Date.now() - (a.readyAt ?? 0) > AHEAD_FRESH_MS) return undefined;
+  const facts = await a.facts;
+  return facts ? withKnown(facts, [{ table: { table: a.after.output.name, dateColumn: a.after.output.dateColumn }, dates: a.afterDates }]) : undefined;
+}
+
+/** Starts reading the next Phase 4 job's plan, but for this job's output (see Ahead). */
+function readAhead(ctx: RunContext, r: JobRequest, range: string): Ahead | null {
+  const k = PHASE4_JOBS.findIndex((j) => j.job === r.job.job);
+  const next = k >= 0 ? PHASE4_JOBS[k + 1] : undefined;
+  if (ctx.w.backend !== 'bigquery' || r.dates || !next) return null;
+  const tables = planTables(next).filter((t) => t.table !== r.job.output.name);
+  const entry: Ahead = { job: next.job, range, after: r.job, facts: readDateFacts(ctx.w, ctx.range, { tables }).catch(() => null) };
+  ahead.set(ctx.w, entry);
+  return entry;
+}
 
 export const builtinPlatform: Platform = {
   name: 'builtin',
@@ -30,16 +63,21 @@ export const builtinPlatform: Platform = {
       ? await readDateFacts(ctx.w, ctx.range, { tables: requests.flatMap((r) => planTables(r.job)).filter((t) => !written.has(t.table)) })
       : null;
     const known: { table: { table: string; dateColumn: string }; dates: string[] }[] = [];
+    const range = `${ctx.range.start}..${ctx.range.end}`;
     const runOne = async (r: JobRequest, k: number) => {
       states[k].startedAt = Date.now();
+      const early = requests.length === 1 ? await takeAhead(ctx.w, r, range) : (ahead.delete(ctx.w), undefined);
+      const next = requests.length === 1 ? readAhead(ctx, r, range) : null;
       const s = await runBackfill(ctx.w, r.job, {
         ...(r.dates ? { dates: r.dates } : { start: ctx.range.start, end: ctx.range.end }),
-        facts: shared ? withKnown(shared, known) : undefined,
+        facts: shared ? withKnown(shared, known) : early,
         strategy: o.strategy, runId: ctx.runId, signal: stop.signal,
         onProgress: (p) => { Object.assign(states[k], { done: p.done, total: p.total, failed: p.failed, paced: p.paced }); board.render(); },
       });
       states[k].finishedAt = Date.now();
       if (s.outputDates) known.push({ table: { table: r.job.output.name, dateColumn: r.job.output.dateColumn }, dates: s.outputDates });
+      if (next && ahead.get(ctx.w) === next && s.outputDates) Object.assign(next, { afterDates: s.outputDates, readyAt: Date.now() });
+      else if (next && ahead.get(ctx.w) === next) ahead.delete(ctx.w);
       board.render();
       return s;
     };
