@@ -189,6 +189,16 @@ describe("Step 5's acceptance gate on hand-made verdicts", () => {
   const low = (season: string, actual: string) => q('good-after-week-3', 'not met', season, actual, 'after week 3: 80%+ Good');
   const none = { steps: [], unrecoverable: [] };
 
+  it('its question and choices: accept, accept with a note, or re-run first (a stop)', () => {
+    const gate = acceptanceGate();
+    expect(gate.question).toBe('Accept the backfill?');
+    expect(gate.choices).toEqual([
+      { value: 'accept', label: 'Accept the backfill', effect: 'proceed' },
+      { value: 'document', label: 'Accept and document what is missing', effect: 'proceed', needsNote: true },
+      { value: 'rerun', label: 'Re-run the listed dates first (stops here)', effect: 'stop' },
+    ]);
+  });
+
   it('its decision table', () => {
     expect(acceptanceGate().table().map((r) => [r.when, r.choice, r.action])).toEqual([
       ['every table holds its expected dates; quality as expected', 'accept', 'Accept the backfill'],
