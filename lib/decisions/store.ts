@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
+import { unlessMissing, type Row, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
 import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 
@@ -152,16 +152,11 @@ VALUES (@decision_id, @run_id, @script, @season, @scope, @phase, @gate, @gate_ti
     const params: Record<string, string> = {};
     if (o.season) { where.push('season = @season'); params.season = o.season; }
     if (o.scope) { where.push('scope = @scope'); params.scope = o.scope; }
-    try {
-      const r = await this.w.query<Row>(
-        `SELECT ${COLUMNS.map(([n]) => n).join(', ')} FROM ${this.table}${where.length ? `\nWHERE ${where.join(' AND ')}` : ''}\nORDER BY decided_at, decision_id`,
-        params, { label: 'runbook/decisions' },
-      );
-      return r.rows as unknown as StoredDecision[];
-    } catch (e) {
-      if (e instanceof WarehouseError && e.code === 'NOT_FOUND') return [];
-      throw e;
-    }
+    const r = this.w.query<Row>(
+      `SELECT ${COLUMNS.map(([n]) => n).join(', ')} FROM ${this.table}${where.length ? `\nWHERE ${where.join(' AND ')}` : ''}\nORDER BY decided_at, decision_id`,
+      params, { label: 'runbook/decisions' },
+    );
+    return unlessMissing(r.then((x) => x.rows as unknown as StoredDecision[]), []);
   }
 
   /** The latest decision of one gate in one scope (season, or range when there is no season). */

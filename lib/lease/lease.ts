@@ -13,7 +13,7 @@
  */
 import os from 'node:os';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Row, type Statement, type Warehouse } from '../warehouse/types.ts';
+import { unlessMissing, type Row, type Statement, type Warehouse } from '../warehouse/types.ts';
 import { table } from '../queries/tables.ts';
 import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 import { EXIT, Interrupted } from '../notebook/errors.ts';
@@ -80,13 +80,8 @@ export class LeaseTable {
 
   /** Current holders, with the heartbeat's age measured by the warehouse's clock (hosts' clocks may differ). */
   async holders(key?: LeaseKey): Promise<LeaseRow[]> {
-    try {
-      const q = this.holdersQuery(key);
-      return (await this.w.query<LeaseRow>(q.sql, q.params, { label: 'runbook/lease' })).rows;
-    } catch (e) {
-      if (e instanceof WarehouseError && e.code === 'NOT_FOUND') return [];
-      throw e;
-    }
+    const q = this.holdersQuery(key);
+    return unlessMissing(this.w.query<LeaseRow>(q.sql, q.params, { label: 'runbook/lease' }).then((r) => r.rows), []);
   }
 
   private holdersQuery(key?: LeaseKey): Statement {

@@ -12,7 +12,7 @@ import { AS_OF } from './seasons.ts';
 import type { DuckDBWarehouse } from '../warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../warehouse/open.ts';
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, stopsTheRun, type Statement, type Warehouse } from '../warehouse/types.ts';
+import { WarehouseError, stopsTheRun, unlessMissing, type Statement, type Warehouse } from '../warehouse/types.ts';
 
 /** Bump when the generator's output changes, so an old seed is recognisably old. */
 export const SEED_VERSION = 'phase2-v1';
@@ -161,15 +161,10 @@ async function createSeedInfo(w: Warehouse): Promise<void> {
 
 /** The seed marker, or null when the warehouse was never (completely) seeded. */
 export async function seedInfo(w: Warehouse): Promise<SeedInfo | null> {
-  try {
-    const { rows } = await w.query<{ seed_version: string; scale: number; seeded_at: string }>(
-      `SELECT seed_version, scale, seeded_at FROM ${path(w, SEED_INFO)} ORDER BY seeded_at DESC LIMIT 1`,
-    );
-    return rows.length ? { version: rows[0].seed_version, scale: rows[0].scale, seededAt: rows[0].seeded_at } : null;
-  } catch (err) {
-    if (err instanceof WarehouseError && err.code === 'NOT_FOUND') return null; // no marker table: never seeded
-    throw err;
-  }
+  const rows = await unlessMissing(w.query<{ seed_version: string; scale: number; seeded_at: string }>(
+    `SELECT seed_version, scale, seeded_at FROM ${path(w, SEED_INFO)} ORDER BY seeded_at DESC LIMIT 1`,
+  ).then((r) => r.rows), []); // no marker table: never seeded
+  return rows.length ? { version: rows[0].seed_version, scale: rows[0].scale, seededAt: rows[0].seeded_at } : null;
 }
 
 export async function isSeeded(w: Warehouse): Promise<boolean> {

@@ -5,7 +5,7 @@
  * decisions and the leases.
  */
 import { p } from '../warehouse/params.ts';
-import { WarehouseError, type Row, type Warehouse } from '../warehouse/types.ts';
+import { unlessMissing, type Row, type Warehouse } from '../warehouse/types.ts';
 import { LATEST_ATTEMPT, table } from '../queries/tables.ts';
 import { PHASE3_JOBS, PHASE4_JOBS } from '../jobs/registry.ts';
 import { DecisionStore, type StoredDecision } from '../decisions/store.ts';
@@ -46,16 +46,11 @@ WHERE game_status = 3 AND game_date BETWEEN @start_date AND @end_date ORDER BY d
 
     // One query for every output table: which dates each holds.
     const heldIn = (jobs: typeof JOBS) => w.query<{ job: number; d: string }>(jobs.map((j) => `SELECT ${JOBS.indexOf(j)} AS job, d FROM (SELECT DISTINCT ${j.output.dateColumn} AS d FROM ${table(w.project, j.output.name)} WHERE ${j.output.dateColumn} BETWEEN @start_date AND @end_date) AS t${JOBS.indexOf(j)}`).join('\nUNION ALL\n'), dates, { label: 'state/present' });
-    let held: { job: number; d: string }[];
-    try {
-      held = (await heldIn(JOBS)).rows;
-    } catch (e) {
+    let held = await unlessMissing(heldIn(JOBS).then((r) => r.rows), null);
+    if (!held) {
       // A table no job has created yet (the monitor before Step 2 runs, on a fresh warehouse) holds no date.
-      if (!(e instanceof WarehouseError && e.code === 'NOT_FOUND')) throw e;
       held = [];
-      for (const j of JOBS) {
-        try { held.push(...(await heldIn([j])).rows); } catch (e2) { if (!(e2 instanceof WarehouseError && e2.code === 'NOT_FOUND')) throw e2; }
-      }
+      for (const j of JOBS) held.push(...await unlessMissing(heldIn([j]).then((r) => r.rows), []));
     }
     const present = new Map(JOBS.map((j) => [j.processorName, new Set<string>()]));
     for (const r of held) present.get(JOBS[r.job].processorName)!.add(r.d);

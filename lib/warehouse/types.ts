@@ -83,6 +83,16 @@ export class WarehouseError extends Error {
   }
 }
 
+/** The read's result, or `fallback` when a table it names does not exist (yet); any other error is thrown. */
+export async function unlessMissing<T>(read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read;
+  } catch (e) {
+    if (e instanceof WarehouseError && e.code === 'NOT_FOUND') return fallback;
+    throw e;
+  }
+}
+
 /**
  * Failures of the warehouse itself, not of a date's data (BigQuery unavailable
  * after retries, a timeout, lost credentials…): every later statement would fail
