@@ -56,6 +56,28 @@ function expectRejected(r: Ran, message: RegExp): void {
   expect(r.stderr).toMatch(message);
 }
 
+/** Stands for the shared fixture's folder in a case's arguments. */
+const SHARED_DIR = '<shared-dir>';
+
+/**
+ * Inside a describe: every case against one seeded copy, rejected with its
+ * message, the copy byte-for-byte unchanged and no journal written.
+ */
+function eachRejectedOnSharedCopy(cases: Case[]): void {
+  let shared: Sandbox;
+  let before: string;
+  beforeAll(() => { shared = sandbox(); before = fileDigest(shared.warehouse); });
+  afterAll(() => { expect(fileDigest(shared.warehouse)).toBe(before); });
+
+  it.concurrent.each(cases)('%s', async (_name, cmd, args, message) => {
+    const journal = journalIn(shared);
+    const r = await run(cmd, args.map((a) => a.replaceAll(SHARED_DIR, shared.dir)), { RUNBOOK_WAREHOUSE: shared.warehouse, RUNBOOK_JOURNAL: journal });
+    expectRejected(r, message);
+    expect(fileDigest(shared.warehouse)).toBe(before);
+    expect(fs.existsSync(journal)).toBe(false);
+  });
+}
+
 // ---- mistyped input -------------------------------------------------------------------------
 
 const perScript: [string, string[], RegExp][] = [
@@ -92,18 +114,7 @@ const inputCases: Case[] = [
 ];
 
 describe('bad input: one line, exit 2, nothing written', () => {
-  let shared: Sandbox;
-  let before: string;
-  beforeAll(() => { shared = sandbox(); before = fileDigest(shared.warehouse); });
-  afterAll(() => { expect(fileDigest(shared.warehouse)).toBe(before); });
-
-  it.concurrent.each(inputCases)('%s', async (_name, cmd, args, message) => {
-    const journal = journalIn(shared);
-    const r = await run(cmd, args, { RUNBOOK_WAREHOUSE: shared.warehouse, RUNBOOK_JOURNAL: journal });
-    expectRejected(r, message);
-    expect(fileDigest(shared.warehouse)).toBe(before);
-    expect(fs.existsSync(journal)).toBe(false);
-  });
+  eachRejectedOnSharedCopy(inputCases);
 });
 
 // ---- every warehouse fault, on every program ---------------------------------------------
@@ -191,10 +202,8 @@ describe('gates with no terminal', () => {
 
 /**
  * What a new user tried (issue 14): each bad input answers exit 2 with one line
- * naming the flag and what is valid, and writes nothing. SHARED_DIR stands for
- * the shared fixture's folder in a case's arguments.
+ * naming the flag and what is valid, and writes nothing.
  */
-const SHARED_DIR = '<shared-dir>';
 const dates11900 = Array.from({ length: 11_900 }, (_, k) => new Date(Date.UTC(1995, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)).join(',');
 const terminalCases: Case[] = [
   ['04: a stray season positional', `runbook/04-remaining-seasons.mts`, ['2022-23'], /unexpected argument "2022-23"; did you mean --season 2022-23\?/],
@@ -216,18 +225,7 @@ const terminalCases: Case[] = [
 ];
 
 describe('bad input a new user tried: one line naming the flag, exit 2, nothing written', () => {
-  let shared: Sandbox;
-  let before: string;
-  beforeAll(() => { shared = sandbox(); before = fileDigest(shared.warehouse); });
-  afterAll(() => { expect(fileDigest(shared.warehouse)).toBe(before); });
-
-  it.concurrent.each(terminalCases)('%s', async (_name, cmd, args, message) => {
-    const journal = journalIn(shared);
-    const r = await run(cmd, args.map((a) => a.replaceAll(SHARED_DIR, shared.dir)), { RUNBOOK_WAREHOUSE: shared.warehouse, RUNBOOK_JOURNAL: journal });
-    expectRejected(r, message);
-    expect(fileDigest(shared.warehouse)).toBe(before);
-    expect(fs.existsSync(journal)).toBe(false);
-  });
+  eachRejectedOnSharedCopy(terminalCases);
 
   it('--json with bad input prints {"exitCode": 2, "error": …} on stdout', async () => {
     const sb = sandbox({ seeded: false });
