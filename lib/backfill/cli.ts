@@ -160,7 +160,7 @@ export async function backfillMain(argv: string[]): Promise<number> {
     const summary = await runBackfill(w, job, {
       ...range, strategy: flags.strategy as Strategy, signal: abort.signal,
       // Several run_backfill.sh processes may share an embedded file (Step 2's five): it is held per
-      // chunk, so in a few chunks they take turns instead of each waiting for another's whole run.
+      // chunk, so between chunks a waiting process can get in before this one's whole run is over.
       // Phase 4 takes one: each of its chunks would re-read the season's history for its windows.
       ...(w.backend === 'duckdb' && job.phase !== 'phase_4_precompute' ? { chunks: SHARED_FILE_CHUNKS } : {}),
       onProgress: (p) => { Object.assign(state, { done: p.done, expected: p.total, failed: p.failed }); board.render(); },

@@ -61,7 +61,7 @@ export interface RunOptions {
   strategy?: Strategy;
   /**
    * Chunks for the set strategy (default: one per MAX_CHUNK_DATES dates): statements per run grow with
-   * this, not with dates. More chunks let other processes take turns on an embedded file.
+   * this, not with dates. Between chunks, other processes get a chance at an embedded file.
    */
   chunks?: number;
   runId?: string;
