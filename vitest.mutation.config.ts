@@ -12,6 +12,8 @@ export const MUTATION_TESTS = [
   'test/final-show.test.ts',
   'test/decisions.test.ts', // the state model, from hand-made facts
   'test/state-model.test.ts',
+  'test/season-status.test.ts', // the state's facts and season statuses, on small in-memory warehouses
+  'test/final-evidence.test.ts', // what Step 5 loads from the warehouse
   'test/runner.test.ts',
   'test/history.test.ts',
   'test/translate.test.ts',

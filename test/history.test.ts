@@ -4,11 +4,11 @@
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../lib/warehouse/open.ts';
 import { p } from '../lib/warehouse/params.ts';
-import { closeAbandoned, errorJson, insertAttempts, latestStates, markFailed, markSucceeded, type HistoryKey } from '../lib/backfill/history.ts';
+import { closeAbandoned, errorJson, insertAttempts, latestStates, markFailed, markSucceeded, migrateRunHistory, type HistoryKey } from '../lib/backfill/history.ts';
 import type { Statement } from '../lib/warehouse/types.ts';
 
 const project = 'nba-props-platform';
@@ -127,6 +127,69 @@ VALUES (@run_id, @processor, 'phase_3_analytics', @date, 'running', CURRENT_TIME
     expect(JSON.parse(String(after[0].errors))).toMatchObject({ error_type: 'Abandoned' });
     expect(String(after[0].errors)).toContain('a re-run supersedes it');
     expect(await closeAbandoned(w)).toBe(0);
+  });
+
+  it('returns the rows closed, not the runs: one dead run on two dates is 2', async () => {
+    const pid = deadPid();
+    await running('dead', 'OutProcessor', '2021-11-01', pid);
+    await running('dead', 'OutProcessor', '2021-11-02', pid);
+    expect(await closeAbandoned(w)).toBe(2);
+  });
+
+  it('writes nothing when no run is dead', async () => {
+    await running('alive', 'OutProcessor', '2021-11-04', process.pid);
+    const execute = vi.spyOn(w, 'execute');
+    try {
+      expect(await closeAbandoned(w)).toBe(0);
+      expect(execute).not.toHaveBeenCalled();
+    } finally { execute.mockRestore(); }
+  });
+
+  /** process.kill(pid, 0) answering with an error code for every pid. */
+  const killSays = (code: string) => vi.spyOn(process, 'kill').mockImplementation(() => { throw Object.assign(new Error(code), { code }); });
+
+  it('a process of another user (kill answers EPERM) is alive; a row without a pid is dead', async () => {
+    await running('other-user', 'OutProcessor', '2021-11-01', 4242);
+    await running('no-pid', 'OutProcessor', '2021-11-02', null);
+    const kill = killSays('EPERM');
+    try { expect(await closeAbandoned(w)).toBe(1); } finally { kill.mockRestore(); }
+    expect((await rows()).map((r) => [r.run_id, r.status])).toEqual([['other-user', 'running'], ['no-pid', 'failed']]);
+  });
+
+  it('a pid kill says is gone (ESRCH) is dead; this process is alive whatever kill says', async () => {
+    await running('gone', 'OutProcessor', '2021-11-01', 4242);
+    await running('me', 'OutProcessor', '2021-11-02', process.pid);
+    const kill = killSays('ESRCH');
+    try { expect(await closeAbandoned(w)).toBe(1); } finally { kill.mockRestore(); }
+    expect((await rows()).map((r) => [r.run_id, r.status])).toEqual([['gone', 'failed'], ['me', 'running']]);
+  });
+});
+
+describe('run history: an older table', () => {
+  it('gains the columns this runbook adds (attempt, host, pid), once; its rows keep their values', async () => {
+    await w.execute(`DROP TABLE ${H}`);
+    await w.execute(`CREATE TABLE ${H} (run_id STRING, processor_name STRING, phase STRING, data_date DATE, status STRING, started_at TIMESTAMP,
+  finished_at TIMESTAMP, records_processed INT64, errors STRING, missing_dependencies ARRAY<STRING>, skip_reason STRING)`);
+    await w.execute(`INSERT INTO ${H} (run_id, processor_name, phase, data_date, status, records_processed) VALUES ('old', 'OutProcessor', 'phase_3_analytics', DATE '2021-11-01', 'success', 7)`);
+    expect(await migrateRunHistory(w)).toEqual(['attempt', 'host', 'pid']);
+    expect(await migrateRunHistory(w)).toEqual([]);
+    expect((await rows()).map((r) => [r.run_id, r.records_processed, r.attempt, r.host, r.pid])).toEqual([['old', 7, null, null, null]]);
+    await run(insertAttempts(project, key('new'), ['2021-11-01'], { status: 'running' }));
+    expect((await rows()).map((r) => [r.run_id, r.attempt, r.pid])).toEqual([['new', 2, process.pid], ['old', null, null]]); // ordered by attempt: NULL last
+  });
+
+  it('a current table gains nothing', async () => {
+    expect(await migrateRunHistory(w)).toEqual([]);
+  });
+});
+
+describe('run history: parameters', () => {
+  it('a missing error or skip reason is bound as a NULL of type STRING (BigQuery needs the type of a NULL)', () => {
+    const s = insertAttempts(project, key('r1'), ['2021-11-01'], { status: 'running' });
+    expect(s.params!.errors).toEqual(p.null('STRING'));
+    expect(s.params!.skip_reason).toEqual(p.null('STRING'));
+    const given = insertAttempts(project, key('r1'), ['2021-11-01'], { status: 'skipped', errors: 'e', skipReason: 'no_games' });
+    expect([given.params!.errors, given.params!.skip_reason]).toEqual(['e', 'no_games']);
   });
 });
 
