@@ -1,5 +1,5 @@
 /** The runner on a small in-memory warehouse, with jobs made for the test. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../lib/warehouse/open.ts';
 import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
@@ -28,6 +28,9 @@ beforeEach(async () => {
   }
   await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_analytics.t\` (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`);
 });
+// Closed after each test, passed or failed: a database left open by a failed test
+// is torn down later by the garbage collector, which aborts a reused test worker.
+afterEach(async () => { await w.close(); });
 
 const teamJob = (select: string, extra: Partial<RunnableJob> = {}): RunnableJob => ({
   job: 'analytics/t', processorName: 'TProcessor', phase: 'phase_3_analytics',
