@@ -115,3 +115,81 @@ describe('what mutation testing found unread in the translation (expected SQL wr
     expect(() => translate('CAST(x AS ARRAY<INT64)')).toThrow(new TranslateError('unterminated ARRAY<…> type'));
   });
 });
+
+describe('the tokenizer: every kind of token, written out by hand', () => {
+  const tokens = (sql: string) => tokenize(sql).map((t) => (t.value === undefined ? [t.kind, t.text] : [t.kind, t.text, t.value]));
+
+  it('words, whitespace, the three kinds of comment, identifiers, literals, parameters, numbers and two-character operators', () => {
+    expect(tokens("a1$b  -- c\n#d\n/*/e*/`p.d.t` 'x\\n' r\"\\y\" '''q''' @p_1 1.5e-3 .5 7E+2 t.x <=>=<>!=||;")).toEqual([
+      ['word', 'a1$b'], ['ws', '  '], ['comment', '-- c'], ['ws', '\n'], ['comment', '#d'], ['ws', '\n'],
+      ['comment', '/*/e*/'], ['qident', '`p.d.t`', 'p.d.t'], ['ws', ' '],
+      ['string', "'x\\n'", 'x\n'], ['ws', ' '], ['string', 'r"\\y"', '\\y'], ['ws', ' '], ['string', "'''q'''", 'q'], ['ws', ' '],
+      ['param', '@p_1', 'p_1'], ['ws', ' '], ['number', '1.5e-3'], ['ws', ' '], ['number', '.5'], ['ws', ' '], ['number', '7E+2'], ['ws', ' '],
+      ['word', 't'], ['punct', '.'], ['word', 'x'], ['ws', ' '],
+      ['punct', '<='], ['punct', '>='], ['punct', '<>'], ['punct', '!='], ['punct', '||'], ['punct', ';'],
+    ]);
+  });
+
+  it('a minus is not a comment; an @ without a name is not a parameter', () => {
+    expect(translate('SELECT a-b, @p # @q')).toBe('SELECT a-b, $p # @q');
+    expect(translate('SELECT @1, @')).toBe('SELECT @1, @');
+  });
+
+  it('decodes every escape BigQuery has; raw literals keep backslashes; triple quotes may hold newlines and quotes', () => {
+    expect(translate("SELECT '\\x41\\u0042\\U00000043\\104\\t\\a\\?'")).toBe("SELECT 'ABCD\t\x07?'");
+    expect(translate("SELECT R'\\d', r'a\\'b'")).toBe("SELECT '\\d', 'a\\''b'");
+    expect(translate("SELECT '''a\nb''', \"\"\"c\"d\"\"\"")).toBe("SELECT 'a\nb', 'c\"d'");
+  });
+
+  it('refuses what BigQuery refuses, with the reason', () => {
+    expect(() => translate("SELECT 'abc")).toThrow(new TranslateError('unterminated string literal'));
+    expect(() => translate("SELECT 'abc\\")).toThrow(new TranslateError('dangling backslash in string literal'));
+    expect(() => translate("SELECT 'a\\qb'")).toThrow(new TranslateError('unknown escape \\q in string literal'));
+    expect(() => translate('SELECT /* x')).toThrow(new TranslateError('unterminated /* comment'));
+    expect(() => translate('SELECT `p.d')).toThrow(new TranslateError('unterminated backtick identifier'));
+  });
+});
+
+describe('the translation’s other branches (expected SQL written by hand)', () => {
+  it('PARTITION, CLUSTER and OPTIONS are dropped only as clauses of a CREATE TABLE, not as names', () => {
+    expect(translate('SELECT cluster, options FROM t')).toBe('SELECT cluster, options FROM t');
+    expect(translate('CREATE TABLE `p.ds.t` (cluster STRING, options INT64) PARTITION BY d')).toBe('CREATE TABLE ds.t (cluster VARCHAR, options BIGINT) ');
+    // After the statement's end, or after AS, a name is a name again.
+    expect(translate('CREATE TABLE `p.ds.t` (d DATE); SELECT cluster FROM t')).toBe('CREATE TABLE ds.t (d DATE); SELECT cluster FROM t');
+    expect(translate('CREATE TABLE `p.ds.t` AS SELECT cluster FROM `p.ds.u`')).toBe('CREATE TABLE ds.t AS SELECT cluster FROM ds.u');
+  });
+
+  it('a CLUSTER BY list ends at AS, in any case', () => {
+    expect(translate('CREATE TABLE `p.ds.t` PARTITION BY d CLUSTER BY a, b AS SELECT 1 AS a, 2 AS b')).toBe('CREATE TABLE ds.t AS SELECT 1 AS a, 2 AS b');
+    expect(translate('create table `p.ds.t` partition by d cluster by n as select 1 as n')).toBe('create table ds.t as select 1 as n');
+  });
+
+  it('ROLLBACK TRANSACTION, CURRENT_DATE(), DATE(x) and a DATE of three arguments', () => {
+    expect(translate('BEGIN TRANSACTION; ROLLBACK TRANSACTION;')).toBe('BEGIN TRANSACTION; ROLLBACK;');
+    expect(translate('SELECT CURRENT_DATE()')).toBe('SELECT current_date');
+    expect(translate('SELECT DATE(ts), DATE(2024, 1, 2)')).toBe('SELECT CAST(ts AS DATE), DATE(2024, 1, 2)');
+  });
+
+  it('a type name called as a function (BigQuery’s STRING(ts), INT64(json)) is left alone', () => {
+    expect(translate('SELECT STRING(ts), INT64(j), CAST(x AS INT64)')).toBe('SELECT STRING(ts), INT64(j), CAST(x AS BIGINT)');
+  });
+
+  it('UNNEST without an alias is left as it is; comparisons are not ARRAY<…>; a > before ARRAY<…> is not its end', () => {
+    expect(translate('SELECT * FROM UNNEST(@d)')).toBe('SELECT * FROM UNNEST($d)');
+    expect(translate('(UNNEST(@dates))')).toBe('(UNNEST($dates))');
+    expect(translate('WHERE a < b AND c > d')).toBe('WHERE a < b AND c > d');
+    expect(translate('SELECT ARRAY(SELECT 1)')).toBe('SELECT ARRAY(SELECT 1)');
+    expect(translate('SELECT a > 0, CAST(x AS ARRAY<INT64>)')).toBe('SELECT a > 0, CAST(x AS BIGINT[])');
+  });
+
+  it('ARRAY_AGG: RESPECT NULLS refused; an alias named like a subscript is an alias; a subscript cut short fails with the reason', () => {
+    expect(() => translate('ARRAY_AGG(x RESPECT NULLS)')).toThrow(new TranslateError('ARRAY_AGG: IGNORE/RESPECT NULLS is not supported'));
+    expect(translate('SELECT ARRAY_AGG(x) AS ordinal FROM t')).toBe('SELECT array_agg(x) AS ordinal FROM t');
+    expect(() => translate('ARRAY_AGG(x)[OFFSET')).toThrow(new TranslateError('ARRAY_AGG(…)[OFFSET…]: expected OFFSET(index)'));
+    expect(() => translate('ARRAY_AGG(x)[OFFSET(0)')).toThrow(new TranslateError('ARRAY_AGG(…)[OFFSET(…)]: expected ]'));
+  });
+
+  it('splits statements without blank ones and without the spaces around them', () => {
+    expect(splitStatements('SELECT 1 ;;\n SELECT 2 ; SELECT 3 ')).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 3']);
+  });
+});
