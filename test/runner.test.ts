@@ -15,16 +15,19 @@ beforeEach(async () => {
   w = new DuckDBWarehouse({ file: ':memory:', project });
   await ensureBaseSchema(w);
   for (const t of PHASE2_TABLES) await w.execute(createTableSql(t, project));
+  const schedule: Record<string, unknown>[] = [];
+  const box: Record<string, unknown>[] = [];
   for (const [i, d] of dates.entries()) {
     for (const g of [0, 1]) {
-      await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status, home_team_abbr, away_team_abbr) VALUES (@id, @d, 3, @h, @a)`,
-        { id: `g${i}-${g}`, d: p.date(d), h: g ? 'BOS' : 'LAL', a: g ? 'NYK' : 'GSW' });
-      if (d !== '2021-11-03') {
-        for (const team of g ? ['BOS', 'NYK'] : ['LAL', 'GSW']) {
-          await w.execute(`INSERT INTO \`${project}.nba_raw.nbac_team_boxscore\` (game_id, game_date, team_abbr, points) VALUES (@id, @d, @t, 100)`, { id: `g${i}-${g}`, d: p.date(d), t: team });
-        }
-      }
+      const [h, a] = g ? ['BOS', 'NYK'] : ['LAL', 'GSW'];
+      schedule.push({ game_id: `g${i}-${g}`, game_date: d, game_status: 3, home_team_abbr: h, away_team_abbr: a });
+      if (d !== '2021-11-03') for (const team of [h, a]) box.push({ game_id: `g${i}-${g}`, game_date: d, team_abbr: team, points: 100 });
     }
+  }
+  // Appended in one go each (a statement per row made this the slowest part of every test).
+  for (const [name, rows] of [['nba_raw.nbac_schedule', schedule], ['nba_raw.nbac_team_boxscore', box]] as const) {
+    const cols = PHASE2_TABLES.find((t) => t.name === name)!.columns.map(([c]) => c);
+    await w.append(name, cols, rows.map((r) => cols.map((c) => r[c] ?? null)));
   }
   await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_analytics.t\` (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`);
 });
