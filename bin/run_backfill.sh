@@ -3,4 +3,4 @@
 # Usage: ./bin/run_backfill.sh --list | <phase>/<job> --start-date=D --end-date=D [--dry-run] | <phase>/<job> --dates=D1,D2
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec node --import "$here/node_modules/tsx/dist/loader.mjs" "$here/lib/backfill/cli.ts" "$@"
+exec node "$here/lib/start/launch.mjs" "$here/lib/backfill/cli.ts" "$@"

@@ -6,7 +6,6 @@
  * again with the reason — never rejected after the fact. Enquirer draws on
  * stderr, so a --json stdout stays clean.
  */
-import enquirer from 'enquirer';
 
 export interface Choice { value: string; label: string; hint?: string }
 
@@ -34,6 +33,12 @@ export const requireNote: Validate = (v) => (v.trim().length >= 3 ? true : 'a no
 
 type PromptClass = new (o: object) => { run(): Promise<string> };
 
+/** Loaded at the first prompt: a run under --yes, or one that stops before a gate, never pays for it. */
+async function promptClass(name: 'Select' | 'Input'): Promise<PromptClass> {
+  const enquirer = (await import('enquirer')).default as unknown as Record<string, PromptClass>;
+  return enquirer[name];
+}
+
 export function enquirerPrompter(io: PromptIO = {}): Prompter {
   const stdin = io.stdin ?? process.stdin;
   const stdout = io.stdout ?? process.stderr;
@@ -41,7 +46,7 @@ export function enquirerPrompter(io: PromptIO = {}): Prompter {
   return {
     interactive: Boolean((stdin as { isTTY?: boolean }).isTTY),
     async select(message, choices, initial) {
-      const Select = (enquirer as unknown as { Select: PromptClass }).Select;
+      const Select = await promptClass('Select');
       const prompt = new Select({
         message: fit(message, columns), stdin, stdout,
         choices: choices.map((c) => ({ name: c.value, message: fit(c.label, columns - 4), hint: c.hint })),
@@ -50,7 +55,7 @@ export function enquirerPrompter(io: PromptIO = {}): Prompter {
       try { return await prompt.run(); } catch { throw new Cancelled(); }
     },
     async input(message, o = {}) {
-      const Input = (enquirer as unknown as { Input: PromptClass }).Input;
+      const Input = await promptClass('Input');
       const validate = o.validate;
       const prompt = new Input({
         message: fit(message, columns), initial: o.initial, stdin, stdout,

@@ -1,6 +1,7 @@
 /**
  * Seeds one template warehouse per test run (a few seconds), which script
- * tests copy, so each test starts from the same seeded state without seeding again.
+ * tests copy, so each test starts from the same seeded state without seeding
+ * again; and brings the scripts' bundle up to date.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,8 @@ import { DuckDBWarehouse } from '../../lib/warehouse/duckdb.ts';
 import { ensureBaseSchema } from '../../lib/warehouse/open.ts';
 import { seedWarehouse } from '../../lib/seed/load.ts';
 import { ensureJobTables } from '../../lib/jobs/registry.ts';
+// @ts-expect-error plain JavaScript, no declarations
+import { bundleFor } from '../../lib/start/launch.mjs';
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-tests-'));
@@ -18,6 +21,8 @@ export default async function setup(project: TestProject) {
   await w.hold(async () => { await ensureBaseSchema(w); await seedWarehouse(w); await ensureJobTables(w); });
   await w.close();
   project.provide('seededTemplate', file);
+  // Scripts start from a bundle (lib/start/launch.mjs): built here once, not by the first tests at once.
+  await bundleFor(path.resolve(import.meta.dirname, '../../runbook/01-validate-phase2.mts'));
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }
 

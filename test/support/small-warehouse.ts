@@ -83,9 +83,9 @@ export interface Ran { code: number; stdout: string; stderr: string }
 
 const ENV = { NO_COLOR: '1', TMUX: '', STY: '' };
 
-/** A runbook script as a user runs it: `node --import tsx runbook/<name>.mts …` from the repo root. */
+/** A runbook script as a user runs it: `./runbook/<name>.mts …` from the repo root. */
 export function runScript(name: string, args: string[], sw: SmallWarehouse): Ran {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `runbook/${name}.mts`, ...args, '--warehouse', sw.file, '--journal', sw.journal], {
+  const r = spawnSync(`./runbook/${name}.mts`, [...args, '--warehouse', sw.file, '--journal', sw.journal], {
     cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...ENV },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -93,7 +93,7 @@ export function runScript(name: string, args: string[], sw: SmallWarehouse): Ran
 
 /** The same, left running: for Ctrl+C. Resolves when `ready` matches stdout, then on exit. */
 export function startScript(name: string, args: string[], sw: SmallWarehouse) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `runbook/${name}.mts`, ...args, '--warehouse', sw.file, '--journal', sw.journal], {
+  const child = spawn(`./runbook/${name}.mts`, [...args, '--warehouse', sw.file, '--journal', sw.journal], {
     cwd: ROOT, env: { ...process.env, ...ENV },
   });
   let stdout = '';
