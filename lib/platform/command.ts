@@ -322,5 +322,5 @@ function errorTypeOf(errors: string | null): string | undefined {
 async function boardReader(w: Warehouse): Promise<Warehouse> {
   if (w.backend !== 'duckdb') return w;
   const { DuckDBWarehouse } = await import('../warehouse/duckdb.ts');
-  return new DuckDBWarehouse({ file: (w as InstanceType<typeof DuckDBWarehouse>).file, project: w.project, readOnly: true, busyTimeoutMs: 1_500 });
+  return new DuckDBWarehouse({ file: (w as InstanceType<typeof DuckDBWarehouse>).file, project: w.project, readOnly: true, busyTimeoutMs: 1_500, askHolder: false });
 }

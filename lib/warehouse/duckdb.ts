@@ -7,6 +7,13 @@
  * terminal while backfills run, so this backend holds the file only while work
  * is in flight (see `hold`) and, when another process has it, waits and retries
  * with a message on stderr instead of failing.
+ *
+ * Opening and closing the file costs far more than most statements (the close
+ * checkpoints), so a script keeps it open a moment after its last statement
+ * (`lingerMs`) and the next one reuses it. A process waiting for the file says
+ * so in a marker beside it (`<file>.wait`); a holder that sees a fresh marker
+ * lets go at once and pauses before taking the file again, so a monitor or a
+ * second backfill gets its turn between statements, as without lingering.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,7 +39,25 @@ export interface DuckDBOptions {
   onWait?: (message: string) => void;
   /** Open without writing (a monitor, a dry run). */
   readOnly?: boolean;
+  /**
+   * Keep the file open this long after the last statement, so the next one
+   * reuses it (default 0: let go at once). Another process waiting for the file
+   * cuts it short (see the `.wait` marker).
+   */
+  lingerMs?: number;
+  /** While waiting for the file, ask its holder to let go (default true; a board that skips a refresh instead does not). */
+  askHolder?: boolean;
 }
+
+/** A waiting process's marker is fresh this long: waiters retry every 50–200 ms and touch it each time. */
+const WAIT_FRESH_MS = 1_000;
+/** A holder that let go for a waiter pauses this long before taking the file again: longer than a waiter's retry. */
+const YIELD_PAUSE_MS = 250;
+/** … and then ignores the marker this long, so that a waiter costs it at most one pause in this time. */
+const YIELD_EVERY_MS = 1_000;
+
+/** Instances of this process keeping a file open while idle, by path: another instance here takes it over. */
+const lingering = new Map<string, DuckDBWarehouse>();
 
 const SCALAR: Record<ScalarType, DuckDBType> = {
   STRING: VARCHAR, INT64: BIGINT, FLOAT64: DOUBLE, BOOL: BOOLEAN, DATE, TIMESTAMP,
@@ -141,6 +166,14 @@ export class DuckDBWarehouse implements Warehouse {
   private opening: Promise<void> | null = null;
   /** Serialises statements on the one connection: jobs "in parallel" share it safely. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The pending release of an idle, lingering file. */
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** When this process last let go for a waiter (its next open pauses, and it ignores the marker a while). */
+  private yieldedAt = 0;
+  /** When the file last became idle while lingering. */
+  private idleSince = 0;
+  /** This instance wrote the wait marker (and removes it once it has the file or gives up). */
+  private marked = false;
 
   constructor(private readonly opts: DuckDBOptions) {
     this.project = opts.project;
@@ -158,23 +191,34 @@ export class DuckDBWarehouse implements Warehouse {
           throw new WarehouseError('UNWRITABLE', `cannot create the warehouse folder for ${file}: ${(e as Error).message}`, { cause: e });
         }
       }
+      // Another instance of this process keeping the file open while idle lets go of it first.
+      const other = lingering.get(this.key);
+      if (other && other !== this && other.holders === 0) other.release(true);
+      // Just let go for a waiter: give it the time to take the file.
+      const pause = this.yieldedAt + YIELD_PAUSE_MS - Date.now();
+      if (pause > 0) await sleep(pause);
       const deadline = Date.now() + (this.opts.busyTimeoutMs ?? 120_000);
       let told = 0;
-      for (;;) {
-        try {
-          const options: Record<string, string> = this.opts.readOnly ? { access_mode: 'READ_ONLY' } : {};
-          this.instance = await DuckDBInstance.create(file, options);
-          this.conn = await this.instance.connect();
-          return;
-        } catch (err) {
-          const e = classify(err, file);
-          if (e.code !== 'BUSY' || Date.now() > deadline) throw e;
-          if (Date.now() - told > 5_000) {
-            this.opts.onWait?.(`${e.message}; waiting for it to finish…`);
-            told = Date.now();
+      try {
+        for (;;) {
+          try {
+            const options: Record<string, string> = this.opts.readOnly ? { access_mode: 'READ_ONLY' } : {};
+            this.instance = await DuckDBInstance.create(file, options);
+            this.conn = await this.instance.connect();
+            return;
+          } catch (err) {
+            const e = classify(err, file);
+            if (e.code !== 'BUSY' || Date.now() > deadline) throw e;
+            if (this.opts.askHolder !== false) this.markWaiting();
+            if (Date.now() - told > 5_000) {
+              this.opts.onWait?.(`${e.message}; waiting for it to finish…`);
+              told = Date.now();
+            }
+            await sleep(50 + Math.random() * 150);
           }
-          await sleep(50 + Math.random() * 150);
         }
+      } finally {
+        this.unmarkWaiting();
       }
     })();
     try { await this.opening; } finally { this.opening = null; }
@@ -184,10 +228,65 @@ export class DuckDBWarehouse implements Warehouse {
     // An in-memory database lives only while open: it is released by close() alone.
     if (!force && (this.holders > 0 || this.opts.file === ':memory:')) return;
     if (!this.conn) return;
+    if (!force && this.opts.lingerMs) {
+      if (!this.someoneWaits()) { this.linger(); return; }
+      this.yieldedAt = Date.now();
+    }
+    this.stopLingering();
     this.conn.closeSync();
     this.instance?.closeSync();
     this.conn = null;
     this.instance = null;
+  }
+
+  /** Keeps the idle file open for lingerMs, checking now and then for a process waiting for it. */
+  private linger(): void {
+    lingering.set(this.key, this);
+    this.idleSince = Date.now();
+    if (this.lingerTimer) return;
+    const tick = () => {
+      this.lingerTimer = null;
+      if (this.holders > 0) return; // in use again: its next idle moment lingers afresh
+      const left = this.idleSince + this.opts.lingerMs! - Date.now();
+      if (left > 0 && this.someoneWaits()) { this.yieldedAt = Date.now(); this.release(true); return; }
+      if (left <= 0) { this.release(true); return; }
+      this.lingerTimer = setTimeout(tick, Math.min(50, left));
+      this.lingerTimer.unref(); // an idle file never keeps the process alive
+    };
+    this.lingerTimer = setTimeout(tick, Math.min(50, this.opts.lingerMs!));
+    this.lingerTimer.unref();
+  }
+
+  private stopLingering(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+    if (lingering.get(this.key) === this) lingering.delete(this.key);
+  }
+
+  private get key(): string { return path.resolve(this.opts.file); }
+  private get waitMarker(): string { return `${this.opts.file}.wait`; }
+
+  /** Another process is waiting for the file (its marker is fresh and not ours), unless we let go for one just now. */
+  private someoneWaits(): boolean {
+    if (Date.now() - this.yieldedAt < YIELD_EVERY_MS + YIELD_PAUSE_MS) return false;
+    try {
+      const st = fs.statSync(this.waitMarker, { throwIfNoEntry: false });
+      if (!st || Date.now() - st.mtimeMs > WAIT_FRESH_MS) return false;
+      return fs.readFileSync(this.waitMarker, 'utf8').trim() !== String(process.pid);
+    } catch { return false; }
+  }
+
+  /** Tells the holder we wait: a marker with our pid, touched at every try. Best effort (the folder may be read-only). */
+  private markWaiting(): void {
+    if (this.opts.file === ':memory:') return;
+    try { fs.writeFileSync(this.waitMarker, String(process.pid)); this.marked = true; } catch { /* the holder lets go on its own, later */ }
+  }
+
+  /** Removes our marker once we have the file or stop waiting (another waiter's marker stays). */
+  private unmarkWaiting(): void {
+    if (!this.marked) return;
+    this.marked = false;
+    try { if (fs.readFileSync(this.waitMarker, 'utf8').trim() === String(process.pid)) fs.rmSync(this.waitMarker, { force: true }); } catch { /* none */ }
   }
 
   async hold<T>(fn: () => Promise<T>): Promise<T> {

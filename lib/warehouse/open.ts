@@ -15,6 +15,8 @@ export interface WarehouseConfig {
   readOnly?: boolean;
   busyTimeoutMs?: number;
   onWait?: (message: string) => void;
+  /** Embedded: keep the file open this long after a statement for the next one (see duckdb.ts). */
+  lingerMs?: number;
   /** BigQuery options (production backend). */
   location?: string;
   endpoint?: string;
@@ -37,7 +39,7 @@ async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
       const { DuckDBWarehouse } = await import('./duckdb.ts');
       return new DuckDBWarehouse({
         file: cfg.file, project: cfg.project, readOnly: cfg.readOnly,
-        busyTimeoutMs: cfg.busyTimeoutMs, onWait: cfg.onWait,
+        busyTimeoutMs: cfg.busyTimeoutMs, onWait: cfg.onWait, lingerMs: cfg.lingerMs,
       });
     }
     case 'bigquery': {
