@@ -51,6 +51,15 @@ describe('run history: new attempts', () => {
     ]);
   });
 
+  it('onlyNew: only the dates this run has no row for yet (a failed script closing its dates)', async () => {
+    await run(insertAttempts(project, key('r1'), ['2021-11-01'], { status: 'running' }));
+    await run(insertAttempts(project, key('r2'), ['2021-11-02'], { status: 'running' }));
+    await run(insertAttempts(project, key('r1'), ['2021-11-01', '2021-11-02'], { status: 'failed', errors: 'e', onlyNew: true }));
+    expect((await rows()).map((r) => `${r.data_date} ${r.run_id}#${r.attempt} ${r.status}`)).toEqual([
+      '2021-11-01 r1#1 running', '2021-11-02 r2#1 running', '2021-11-02 r1#2 failed', // by date, then attempt
+    ]);
+  });
+
   it('numbers attempts per processor and date: earlier rows + 1, whatever the run', async () => {
     await run(insertAttempts(project, key('r1'), ['2021-11-01', '2021-11-02'], { status: 'running' }));
     await run(insertAttempts(project, key('r2'), ['2021-11-02', '2021-11-03'], { status: 'running' }));

@@ -10,7 +10,7 @@
  * (bootstrap to 2021-10-25), postseason 2022-04-12..2022-06-30.
  */
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { partStatuses, seasonParts, seasonStatuses } from '../lib/backfill/season-status.ts';
 import { readFacts } from '../lib/state/facts.ts';
 import { SEASONS, seasonPart } from '../lib/seasons/calendar.ts';
@@ -48,7 +48,7 @@ const P4_PHASE = 'phase_4_precompute' as const;
 const attempt = (processor: string, date: string, status: Attempt['status'], o: Partial<Attempt> = {}): Attempt =>
   ({ processor, phase: P3.includes(processor) ? 'phase_3_analytics' : P4_PHASE, date, status, ...o });
 
-async function statusesOf(spec: Partial<StateSpec>, run: (w: Awaited<ReturnType<typeof stateWarehouse>>['w']) => Promise<unknown>) {
+async function statusesOf<T>(spec: Partial<StateSpec>, run: (w: Awaited<ReturnType<typeof stateWarehouse>>['w']) => Promise<T>): Promise<T> {
   const { w, close } = await stateWarehouse({ games: GAMES, ...spec });
   try { return await run(w); } finally { await close(); }
 }
@@ -209,6 +209,26 @@ describe('the facts the state model reads', () => {
     expect([...facts.present.get(TDZA)!]).toEqual(['2021-11-02']);
     expect([...facts.present.get('PlayerDailyCacheProcessor')!]).toEqual([]);
     expect(facts.present.size).toBe(10);
+  });
+
+  it('a handful of labelled queries whatever the number of tables: one for every table’s dates; one per table only when one is missing', async () => {
+    const labels = await statusesOf({ rows: { [PGS]: ['2021-11-02'] } }, async (w) => {
+      const query = vi.spyOn(w, 'query');
+      try {
+        await readFacts(w, RANGE, 'nba_reference');
+        const whole = query.mock.calls.map((c) => (c[2] as { label?: string } | undefined)?.label ?? '(none)');
+        query.mockClear();
+        await w.execute('DROP TABLE `nba-props-platform.nba_precompute.player_daily_cache`');
+        await readFacts(w, RANGE, 'nba_reference');
+        const oneMissing = query.mock.calls.map((c) => (c[2] as { label?: string } | undefined)?.label ?? '(none)');
+        return { whole, oneMissing };
+      } finally { query.mockRestore(); }
+    });
+    // Games, the one scope table (props lines), every output table in one query, the history; then the decisions and leases.
+    const STATE = ['state/games', 'state/scope', 'state/present', 'state/history'];
+    expect(labels.whole.slice(0, 4)).toEqual(STATE);
+    // The one query fails on the missing table; then each of the 10 tables is read on its own.
+    expect(labels.oneMissing.slice(0, 4 + 10)).toEqual(['state/games', 'state/scope', ...Array(11).fill('state/present'), 'state/history']);
   });
 
   it('each processor’s latest attempt per date in the range: the highest attempt, then the latest start; Phase 2 loads left out', async () => {
