@@ -298,7 +298,10 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
     if (job.createSql) await ensureDdl(w, [job.createSql(w.project)]);
     // One read for the plan, the scope and the dependencies; the abandoned-rows check beside it.
     const given = opts.facts && planTables(job).every((t) => opts.facts!.present.has(factKey(t))) ? opts.facts : null;
-    const [facts] = await Promise.all([given ?? readDateFacts(w, spanOf(opts), { tables: planTables(job) }), closeAbandonedOnce(w)]);
+    const reads = [given ?? readDateFacts(w, spanOf(opts), { tables: planTables(job) }), closeAbandonedOnce(w)] as const;
+    // Both settle before the warehouse is let go: a failed read must not leave the other's query running.
+    await Promise.allSettled(reads);
+    const [facts] = await Promise.all(reads);
     const plan = planFrom(job, facts, opts);
     summary.total = plan.gameDates.length + plan.bootstrap.length + plan.noGames.length;
     const all = [...plan.gameDates, ...plan.bootstrap, ...plan.noGames].sort();
