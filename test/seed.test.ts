@@ -1,18 +1,18 @@
 /**
  * The Phase 2 seed: generator invariants over all four seasons (computed once,
- * in memory), then one seeded warehouse checked with SQL against the gap plan
- * and the Phase 2 re-load fix.
+ * in memory), then the seeded warehouse (the global setup's, copied) checked
+ * with SQL against the gap plan and the Phase 2 re-load fix.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../lib/seed/cli.ts';
 import { GAP_PLAN } from '../lib/seed/gaps.ts';
 import { buildLeague, type League } from '../lib/seed/generate.ts';
-import { isSeeded, reloadPhase2Dates, seedWarehouse, type SeedSummary } from '../lib/seed/load.ts';
+import { isSeeded, reloadPhase2Dates, type SeedSummary } from '../lib/seed/load.ts';
 import { PHASE2_TABLE_NAMES, type GamebookRow, type Phase2Rows, type Phase2Table, type ScheduleRow, type TeamBoxRow } from '../lib/seed/rows.ts';
 import { PHASE2_TABLES } from '../lib/seed/schema.ts';
 import { AS_OF, SEASON_PLANS } from '../lib/seed/seasons.ts';
@@ -437,12 +437,17 @@ describe('seeded warehouse', () => {
   const project = 'nba-props-platform';
   const t = (name: string) => `\`${project}.nba_raw.${name}\``;
 
+  // The warehouse the global setup seeded with seedWarehouse on a new file (test/support/global-setup.ts), and
+  // the summary that call returned; this file checks a copy (the tests below re-load and delete rows).
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-test-'));
+    const empty = new DuckDBWarehouse({ file: path.join(dir, 'empty.duckdb'), project });
+    expect(await isSeeded(empty)).toBe(false);
+    await empty.close();
+    fs.copyFileSync(inject('seededTemplate'), path.join(dir, 'nba.duckdb'));
     w = new DuckDBWarehouse({ file: path.join(dir, 'nba.duckdb'), project });
-    expect(await isSeeded(w)).toBe(false);
-    summary = await seedWarehouse(w);
-  }, 180_000);
+    summary = inject('seedSummary');
+  });
 
   afterAll(async () => {
     await w?.close();
