@@ -15,6 +15,7 @@ import {
   teamOffenseGameSummaryProcessor, upcomingPlayerGameContextProcessor, upcomingTeamGameContextProcessor,
 } from '../lib/jobs/phase3/index.ts';
 import type { ProcessorDef } from '../lib/jobs/types.ts';
+import { insertParams } from '../lib/jobs/dates.ts';
 import { p as param } from '../lib/warehouse/params.ts';
 import { splitStatements } from '../lib/warehouse/translate.ts';
 import type { Row } from '../lib/warehouse/types.ts';
@@ -289,7 +290,7 @@ async function run(proc: ProcessorDef, dates: string[]): Promise<void> {
   const dateParams = { dates: param.dates(dates) };
   await w.atomic([
     { sql: `DELETE FROM \`${FIXTURE_PROJECT}.${proc.output.name}\` WHERE game_date IN UNNEST(@dates)`, params: dateParams },
-    { sql: proc.insertSql(FIXTURE_PROJECT), params: dateParams },
+    { sql: proc.insertSql(FIXTURE_PROJECT), params: insertParams(dates) },
   ]);
 }
 

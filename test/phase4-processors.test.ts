@@ -12,6 +12,7 @@ import {
 import { addDays, daysBetween } from '../lib/seasons/calendar.ts';
 import { splitStatements } from '../lib/warehouse/translate.ts';
 import { p } from '../lib/warehouse/params.ts';
+import { insertParams } from '../lib/jobs/dates.ts';
 import type { Row } from '../lib/warehouse/types.ts';
 import type { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import {
@@ -481,7 +482,7 @@ describe('Phase 4 on the fixture league', () => {
     let restDay = DATES[0];
     while (DATES.includes(restDay)) restDay = addDays(restDay, 1);
     for (const proc of PHASE4_PROCESSORS) {
-      await w.atomic([{ sql: proc.insertSql(PROJECT), params: { dates: p.dates([restDay]) } }]);
+      await w.atomic([{ sql: proc.insertSql(PROJECT), params: insertParams([restDay]) }]);
     }
     for (const t of PHASE4_TABLES) {
       const { rows } = await w.query(`SELECT COUNT(*) AS n FROM \`${PROJECT}.${t.name}\` WHERE ${t.dateColumn} = @d`, { d: p.date(restDay) });

@@ -20,6 +20,7 @@ import { WarehouseError, stopsTheRun, type Statement, type Warehouse } from '../
 import { table } from '../queries/tables.ts';
 import { ensureDdl } from '../warehouse/open.ts';
 import type { Dependency, Phase } from '../jobs/types.ts';
+import { insertParams } from '../jobs/dates.ts';
 import { crashPoint } from './crash.ts';
 import { datesLacking, factKey, readDateFacts, spanFilter, type DateFacts, type DateSpan, type DatedTable } from './date-facts.ts';
 import { announcePlan } from '../monitor/plans.ts';
@@ -399,7 +400,7 @@ export async function runBackfill(w: Warehouse, job: RunnableJob, opts: RunOptio
           const dates = { dates: p.dates(pending) };
           const statements: Statement[] = [
             { sql: `DELETE FROM ${table(w.project, job.output.name)} WHERE ${job.output.dateColumn} IN UNNEST(@dates)`, params: dates },
-            { sql: job.insertSql!(w.project), params: dates },
+            { sql: job.insertSql!(w.project), params: insertParams(pending) },
             ...dataChecks(w.project, job).map((st) => ({ ...st, params: dates })),
             markSucceeded(w.project, key, pending, { table: job.output.name, dateColumn: job.output.dateColumn }),
           ];

@@ -40,9 +40,11 @@ export interface ProcessorDef {
   description: string;
   /**
    * BigQuery SQL that inserts the output rows for every date in the DATE array
-   * parameter @dates (set-based: one statement for all of them). The runner deletes
-   * those dates first, in the same transaction, so a re-run replaces them.
+   * parameter @dates (set-based: one statement for all of them), bound with
+   * `insertParams` (lib/jobs/dates.ts). The runner deletes those dates first, in the same
+   * transaction, so a re-run replaces them.
    * It must read only data available before or on each date (Phase 4: strictly before).
    */
   insertSql(project: string): string;
 }
+

@@ -15,6 +15,7 @@ import {
   UPCOMING_PLAYER_GAME_CONTEXT, UPCOMING_TEAM_GAME_CONTEXT,
 } from '../../lib/jobs/phase3/tables.ts';
 import { PHASE4_PROCESSORS, PHASE4_TABLES } from '../../lib/jobs/phase4/index.ts';
+import { insertParams } from '../../lib/jobs/dates.ts';
 import { addDays } from '../../lib/seasons/calendar.ts';
 import type { Row } from '../../lib/warehouse/types.ts';
 
@@ -201,7 +202,7 @@ export async function runPhase4(w: DuckDBWarehouse, dates: string[]): Promise<vo
     const params = { dates: p.dates(dates) };
     await w.atomic([
       { sql: `DELETE FROM \`${PROJECT}.${proc.output.name}\` WHERE ${proc.output.dateColumn} IN UNNEST(@dates)`, params },
-      { sql: proc.insertSql(PROJECT), params },
+      { sql: proc.insertSql(PROJECT), params: insertParams(dates) },
     ]);
   }
 }

@@ -3,6 +3,7 @@
  * Standard SQL text made of constants (no values: those are bound as @dates), so
  * an operator can paste a processor's statement into `bq query` as it stands.
  */
+import { onDates } from '../dates.ts';
 import type { TableDef } from '../../seed/schema.ts';
 
 /** A table's full path, backticked because the project id may hold a hyphen. */
@@ -32,8 +33,8 @@ export type GameScope = 'dates' | 'seasons_of_dates';
 export function finalGamesCte(project: string, scope: GameScope): string {
   const schedule = raw(project, 'nbac_schedule');
   const inScope = scope === 'dates'
-    ? 'game_date IN UNNEST(@dates)'
-    : `season_year IN (SELECT season_year FROM ${schedule} WHERE game_date IN UNNEST(@dates))
+    ? onDates('game_date')
+    : `season_year IN (SELECT season_year FROM ${schedule} WHERE ${onDates('game_date')})
     AND ${gameDateBounds('game_date', scope)}`;
   return `final_games AS (
   SELECT game_id, game_date, season_year, season_type, home_team_abbr, away_team_abbr, overtime_periods
@@ -44,16 +45,15 @@ export function finalGamesCte(project: string, scope: GameScope): string {
 }
 
 /**
- * The dates a scope's games can fall on, as constants of @dates: a table read by
+ * The dates a scope's games can fall on, as constants (`insertParams`): a table read by
  * game id (a box score, the gamebook, the odds) filtered with them lets BigQuery
  * skip its other partitions, which a join to final_games does not. A season is
  * shorter than a year, so a season of the dates starts within 366 days of the first.
  */
 export function gameDateBounds(column: string, scope: GameScope): string {
   return scope === 'dates'
-    ? `${column} IN UNNEST(@dates)`
-    : `${column} <= (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND ${column} >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
+    ? onDates(column)
+    : `${column} <= @last_date AND ${column} >= DATE_SUB(@first_date, INTERVAL 366 DAY)`;
 }
 
 export interface InsertParts {

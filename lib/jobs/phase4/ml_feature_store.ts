@@ -8,6 +8,7 @@
  * and present counts the non-NULL features. Named columns rather than an
  * ARRAY<FLOAT64>: BigQuery arrays cannot hold the NULLs a missing feature needs.
  */
+import { onDates } from '../dates.ts';
 import type { ProcessorDef } from '../types.ts';
 import { ML_FEATURES, ML_FEATURE_VERSION } from './features.ts';
 import { ML_FEATURE_STORE } from './tables.ts';
@@ -21,7 +22,7 @@ import { insertHeader, selectList, tableRef } from './sql.ts';
 function insertSql(project: string): string {
   const t = (name: string) => tableRef(project, name);
   // Each joined table read on the requested dates only (their rows join on the date).
-  const onDates = (name: string, dateColumn: string) => `(SELECT * FROM ${t(name)} WHERE ${dateColumn} IN UNNEST(@dates))`;
+  const readOnDates = (name: string, dateColumn: string) => `(SELECT * FROM ${t(name)} WHERE ${onDates(dateColumn)})`;
   const featureExprs = Object.fromEntries(ML_FEATURES.map((f) => [f.name, `f.${f.name}`]));
   const missing = ML_FEATURES.map((f) => `CASE WHEN f.${f.name} IS NULL THEN 1 ELSE 0 END`).join('\n    + ');
   return `${insertHeader(project, ML_FEATURE_STORE)}
@@ -31,15 +32,15 @@ features AS (
     d.completeness_pct,
     ${ML_FEATURES.map((f) => `${f.source} AS ${f.name}`).join(',\n    ')}
   FROM ${t('nba_precompute.player_composite_factors')} AS c
-  LEFT JOIN ${onDates('nba_precompute.player_daily_cache', 'cache_date')} AS d
+  LEFT JOIN ${readOnDates('nba_precompute.player_daily_cache', 'cache_date')} AS d
     ON d.cache_date = c.game_date AND d.player_lookup = c.player_lookup
-  LEFT JOIN ${onDates('nba_precompute.player_shot_zone_analysis', 'analysis_date')} AS z
+  LEFT JOIN ${readOnDates('nba_precompute.player_shot_zone_analysis', 'analysis_date')} AS z
     ON z.analysis_date = c.game_date AND z.player_lookup = c.player_lookup
-  LEFT JOIN ${onDates('nba_precompute.team_defense_zone_analysis', 'analysis_date')} AS o
+  LEFT JOIN ${readOnDates('nba_precompute.team_defense_zone_analysis', 'analysis_date')} AS o
     ON o.analysis_date = c.game_date AND o.team_abbr = c.opponent_abbr
-  LEFT JOIN ${onDates('nba_analytics.upcoming_player_game_context', 'game_date')} AS u
+  LEFT JOIN ${readOnDates('nba_analytics.upcoming_player_game_context', 'game_date')} AS u
     ON u.game_date = c.game_date AND u.game_id = c.game_id AND u.player_lookup = c.player_lookup
-  WHERE c.game_date IN UNNEST(@dates)
+  WHERE ${onDates('c.game_date')}
 ),
 scored AS (
   SELECT f.*,

@@ -20,6 +20,7 @@
  *                         recent role change is assumed to persist
  *   composite_adjustment = the sum of the four; projected_points = baseline + it
  */
+import { onDates } from '../dates.ts';
 import type { ProcessorDef } from '../types.ts';
 import { PLAYER_COMPOSITE_FACTORS } from './tables.ts';
 import {
@@ -102,9 +103,9 @@ inputs AS (
   LEFT JOIN player_recent_days AS rd ON rd.as_of_date = r.as_of_date AND rd.player_lookup = r.player_lookup
   LEFT JOIN team_pace AS tp ON tp.as_of_date = r.as_of_date AND tp.team_abbr = r.team_abbr
   LEFT JOIN team_pace AS op ON op.as_of_date = r.as_of_date AND op.team_abbr = r.opponent_abbr
-  LEFT JOIN (SELECT * FROM ${shotZones} WHERE analysis_date IN UNNEST(@dates)) AS z
+  LEFT JOIN (SELECT * FROM ${shotZones} WHERE ${onDates('analysis_date')}) AS z
     ON z.analysis_date = r.as_of_date AND z.player_lookup = r.player_lookup
-  LEFT JOIN (SELECT * FROM ${defenseZones} WHERE analysis_date IN UNNEST(@dates)) AS o
+  LEFT JOIN (SELECT * FROM ${defenseZones} WHERE ${onDates('analysis_date')}) AS o
     ON o.analysis_date = r.as_of_date AND o.team_abbr = r.opponent_abbr
 ),
 factors AS (

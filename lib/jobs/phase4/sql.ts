@@ -13,6 +13,7 @@
  *    many dates run in one statement, and the work grows with the games read
  *    and the rows written, not with dates × games.
  */
+import { onDates } from '../dates.ts';
 import type { TableDef } from '../../seed/schema.ts';
 import { unnestBack } from '../phase3/sql.ts';
 
@@ -128,11 +129,11 @@ export function teamDatesCte(project: string): string {
     FROM (
       SELECT game_id, game_date, season_year, game_status,
         home_team_abbr AS team_abbr, away_team_abbr AS opponent_abbr, TRUE AS is_home
-      FROM ${schedule} WHERE game_date IN UNNEST(@dates)
+      FROM ${schedule} WHERE ${onDates('game_date')}
       UNION ALL
       SELECT game_id, game_date, season_year, game_status,
         away_team_abbr AS team_abbr, home_team_abbr AS opponent_abbr, FALSE AS is_home
-      FROM ${schedule} WHERE game_date IN UNNEST(@dates)
+      FROM ${schedule} WHERE ${onDates('game_date')}
     ) AS sides
   ) AS ranked
   WHERE nth_game = 1
@@ -158,8 +159,7 @@ export function historyScope(alias: string): string {
  * schedule's games does not).
  */
 export function historyBounds(column: string): string {
-  return `${column} < (SELECT MAX(d) FROM UNNEST(@dates) AS d)
-    AND ${column} >= (SELECT DATE_SUB(MIN(d), INTERVAL 366 DAY) FROM UNNEST(@dates) AS d)`;
+  return `${column} < @last_date AND ${column} >= DATE_SUB(@first_date, INTERVAL 366 DAY)`;
 }
 
 /** `UNNEST([date − 1 day, …, date − n days]) AS alias`: the n days before a row's date, to join on. */
