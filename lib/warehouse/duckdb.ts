@@ -76,9 +76,37 @@ function bindValue(type: ScalarType, v: string | number | boolean): DuckDBValue 
   }
 }
 
+/**
+ * A statement's DuckDB text and the parameters it names, worked out once per
+ * text: a run sends the same few hundred statements again and again, and
+ * tokenizing them each time cost more than some of the statements.
+ */
+const prepared = new Map<string, { duck: string; names: Set<string> }>();
+function translated(sql: string): { duck: string; names: Set<string> } {
+  let t = prepared.get(sql);
+  if (!t) {
+    if (prepared.size >= 2_000) prepared.clear(); // statements differ by their text only when generated: keep it bounded
+    t = { duck: translate(sql), names: new Set(tokenize(sql).filter((x) => x.kind === 'param').map((x) => x.value!)) };
+    prepared.set(sql, t);
+  }
+  return t;
+}
+
+/** Statements of a script, split once per text (see translated). */
+const split = new Map<string, string[]>();
+function statementsOf(sql: string): string[] {
+  let s = split.get(sql);
+  if (!s) {
+    if (split.size >= 2_000) split.clear();
+    s = splitStatements(sql);
+    split.set(sql, s);
+  }
+  return s;
+}
+
 /** Binds only the parameters the statement names: DuckDB rejects extra ones. */
 function bind(sql: string, params: Params = {}) {
-  const named = new Set(tokenize(sql).filter((t) => t.kind === 'param').map((t) => t.value!));
+  const named = translated(sql).names;
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
   for (const name of named) {
@@ -312,7 +340,7 @@ export class DuckDBWarehouse implements Warehouse {
   }
 
   private async read<R extends Row>(c: DuckDBConnection, sql: string, params?: Params): Promise<QueryResult<R>> {
-    const duck = translate(sql);
+    const duck = translated(sql).duck;
     const { values, types } = bind(sql, params);
     try {
       const reader = await c.runAndReadAll(duck, values, types);
@@ -332,10 +360,10 @@ export class DuckDBWarehouse implements Warehouse {
   async execute(sql: string, params?: Params): Promise<{ affectedRows: number | null }> {
     return this.exclusive(async (c) => {
       let affected: number | null = null;
-      for (const stmt of splitStatements(sql)) {
+      for (const stmt of statementsOf(sql)) {
         const { values, types } = bind(stmt, params);
         try {
-          const result = await c.run(translate(stmt), values, types);
+          const result = await c.run(translated(stmt).duck, values, types);
           affected = result.rowsChanged;
         } catch (err) {
           throw classify(err, this.opts.file);
@@ -350,9 +378,9 @@ export class DuckDBWarehouse implements Warehouse {
       // Ahead of the transaction, each on its own (autocommit): they stay if it rolls back.
       try {
         for (const s of opts.before ?? []) {
-          for (const stmt of splitStatements(s.sql)) {
+          for (const stmt of statementsOf(s.sql)) {
             const { values, types } = bind(stmt, s.params);
-            await c.run(translate(stmt), values, types);
+            await c.run(translated(stmt).duck, values, types);
           }
         }
       } catch (err) {
@@ -367,9 +395,9 @@ export class DuckDBWarehouse implements Warehouse {
     await c.run('BEGIN TRANSACTION');
     try {
       for (const s of statements) {
-        for (const stmt of splitStatements(s.sql)) {
+        for (const stmt of statementsOf(s.sql)) {
           const { values, types } = bind(stmt, s.params);
-          await c.run(translate(stmt), values, types);
+          await c.run(translated(stmt).duck, values, types);
         }
       }
       await c.run('COMMIT');
