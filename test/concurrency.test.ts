@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, backfill, sandbox, type Sandbox } from './support/scripts.ts';
+import { ROOT, backfillAsync, sandbox, type Sandbox } from './support/scripts.ts';
 import { tableChecksum, withWarehouse } from './support/inspect.ts';
 import { p } from '../lib/warehouse/params.ts';
 
@@ -44,8 +44,8 @@ const WAITING = /in use by another process \(pid (\d+)\); waiting for it to fini
 describe('two backfills and a monitor on one embedded warehouse', () => {
   it('all finish, each waits its turn while another holds the file, and each table equals a run made alone', async () => {
     const alone = sandbox();
-    expect(backfill(['analytics/player_game_summary', ...SEASON], alone).code).toBe(0);
-    expect(backfill(['analytics/upcoming_team_game_context', ...SEASON], alone).code).toBe(0);
+    expect((await backfillAsync(['analytics/player_game_summary', ...SEASON], alone)).code).toBe(0);
+    expect((await backfillAsync(['analytics/upcoming_team_game_context', ...SEASON], alone)).code).toBe(0);
 
     const sb = sandbox();
     const a = start(sb, 'bin/run_backfill.sh', ['analytics/player_game_summary', ...SEASON]);

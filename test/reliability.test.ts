@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, backfill, sandbox, script, type Ran, type Sandbox } from './support/scripts.ts';
+import { ROOT, backfillAsync, sandbox, scriptAsync, type Ran, type Sandbox } from './support/scripts.ts';
 import { copyOf } from './support/shared.ts';
 import { duplicateKeys, latestStates, tableChecksum } from './support/inspect.ts';
 
@@ -25,7 +25,7 @@ let reference: { sb: Sandbox; run: Ran; sum: { rows: number; sha: string }; stat
 
 beforeAll(async () => {
   const sb = sandbox();
-  const run = backfill([JOB, ...RANGE], sb);
+  const run = await backfillAsync([JOB, ...RANGE], sb);
   expect(run.code, run.stderr).toBe(1); // a few dates fail with DependencyError (missing team box scores): exit 1
   reference = { sb, run, sum: await tableChecksum(sb.warehouse, TABLE, KEYS), states: await states(sb.warehouse) };
   expect(reference.sum.rows).toBeGreaterThan(4000);
@@ -38,11 +38,11 @@ describe('kill -9 mid-run, then re-run', () => {
     ['between chunks', 'between-chunks:2'],
   ])('%s: consistent, resumable, equal to an uninterrupted run', async (_what, point) => {
     const sb = sandbox();
-    const killed = backfill([JOB, ...RANGE], sb, { RUNBOOK_CRASH_AT: point });
+    const killed = await backfillAsync([JOB, ...RANGE], sb, { RUNBOOK_CRASH_AT: point });
     expect(killed.code).toBe(-1); // killed by a signal: no exit status
     // The warehouse opens, and whatever the dead run committed has no duplicates.
     expect(await duplicateKeys(sb.warehouse, TABLE, KEYS)).toBe(0);
-    const rerun = backfill([JOB, ...RANGE], sb);
+    const rerun = await backfillAsync([JOB, ...RANGE], sb);
     expect(rerun.code, rerun.stderr).toBe(1);
     expect(await tableChecksum(sb.warehouse, TABLE, KEYS)).toEqual(reference.sum);
     expect(await states(sb.warehouse)).toEqual(reference.states);
@@ -51,10 +51,10 @@ describe('kill -9 mid-run, then re-run', () => {
 
   it('a running row left by the dead process is recorded as abandoned and superseded', async () => {
     const sb = sandbox();
-    backfill([JOB, ...RANGE], sb, { RUNBOOK_CRASH_AT: 'before-transaction:1' });
+    await backfillAsync([JOB, ...RANGE], sb, { RUNBOOK_CRASH_AT: 'before-transaction:1' });
     const running = (await latestStates(sb.warehouse, PROC)).filter((r) => r.status === 'running');
     expect(running.length).toBeGreaterThan(0);
-    backfill([JOB, '--dates=2021-10-20'], sb); // any later run of the processor closes abandoned rows
+    await backfillAsync([JOB, '--dates=2021-10-20'], sb); // any later run of the processor closes abandoned rows
     const all = await latestStates(sb.warehouse, PROC);
     expect(all.filter((r) => r.status === 'running')).toHaveLength(0);
     expect(all.find((r) => r.data_date === running[0].data_date)?.status).toBe('failed');
@@ -71,7 +71,7 @@ describe('kill -9 mid-run, then re-run', () => {
     expect(killed.out).not.toMatch(/succeeded, \d+ failed/);
     expect((await tableChecksum(sb.warehouse, TABLE, KEYS)).rows).toBeLessThan(reference.sum.rows);
     expect(await duplicateKeys(sb.warehouse, TABLE, KEYS)).toBe(0);
-    const rerun = backfill([JOB, ...RANGE], sb);
+    const rerun = await backfillAsync([JOB, ...RANGE], sb);
     expect(rerun.code).toBe(1);
     expect(await tableChecksum(sb.warehouse, TABLE, KEYS)).toEqual(reference.sum);
     expect(await states(sb.warehouse)).toEqual(reference.states);
@@ -90,7 +90,7 @@ describe('re-running', () => {
     // The table is full (the uninterrupted run's thousands of rows), not two equal empty checksums.
     expect(before.sum).toEqual(reference.sum);
     expect(before.sum.rows).toBeGreaterThan(4000);
-    const second = backfill([JOB, ...RANGE], sb);
+    const second = await backfillAsync([JOB, ...RANGE], sb);
     expect(second.code, second.stderr).toBe(1);
     expect(second.stdout).toMatch(/\d+ succeeded, \d+ failed/);
     expect(await tableChecksum(sb.warehouse, TABLE, KEYS)).toEqual(before.sum);
@@ -103,7 +103,7 @@ describe('re-running', () => {
     expect(failed.length).toBeGreaterThan(0);
     const { withWarehouse } = await import('./support/inspect.ts');
     const attemptsBefore = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT data_date, COUNT(*) AS n FROM \`nba-props-platform.nba_reference.processor_run_history\` WHERE processor_name = '${PROC}' GROUP BY data_date ORDER BY data_date`)).rows);
-    backfill([JOB, `--dates=${failed.join(',')}`], sb);
+    await backfillAsync([JOB, `--dates=${failed.join(',')}`], sb);
     const attemptsAfter = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT data_date, COUNT(*) AS n FROM \`nba-props-platform.nba_reference.processor_run_history\` WHERE processor_name = '${PROC}' GROUP BY data_date ORDER BY data_date`)).rows);
     const changed = attemptsAfter.filter((a, i) => a.n !== attemptsBefore[i].n).map((a) => String(a.data_date));
     expect(changed).toEqual(failed);
@@ -126,7 +126,7 @@ describe('Ctrl+C', () => {
     const { withWarehouse } = await import('./support/inspect.ts');
     const interrupted = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT COUNT(*) AS n FROM \`nba-props-platform.nba_reference.processor_run_history\` WHERE status = 'failed' AND errors LIKE '%Interrupted%'`)).rows[0].n);
     expect(interrupted).toBeGreaterThan(0);
-    const resumed = script('02-phase3', ['--start-date', '2021-10-19', '--end-date', '2024-11-29', '--answer', '2.1.2=run', '--answer', '2.4.1=document:known gaps', '--from', '2.1.2'], sb);
+    const resumed = await scriptAsync('02-phase3', ['--start-date', '2021-10-19', '--end-date', '2024-11-29', '--answer', '2.1.2=run', '--answer', '2.4.1=document:known gaps', '--from', '2.1.2'], sb);
     expect(resumed.code, resumed.stdout).toBe(0);
   }, 300_000); // Step 2 over four seasons, twice (cut, then resumed): over the default 60 s on a loaded machine
 });

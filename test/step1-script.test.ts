@@ -1,14 +1,14 @@
 /** Step 1 run as a user would: a child process against a copy of the seeded warehouse. */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fileDigest, sandbox, script } from './support/scripts.ts';
+import { fileDigest, sandbox, scriptAsync } from './support/scripts.ts';
 
 const S = '01-validate-phase2';
 
 describe('01-validate-phase2 as a user runs it', () => {
-  it('under --yes a critical table in the undecided band is re-loaded (the recommended fix), and the run goes on from the gate', () => {
+  it('under --yes a critical table in the undecided band is re-loaded (the recommended fix), and the run goes on from the gate', async () => {
     const sb = sandbox();
-    const r = script(S, ['--yes'], sb);
+    const r = await scriptAsync(S, ['--yes'], sb);
     expect(r.code, r.stdout.slice(-1500) + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/nbac_team_boxscore\s+\|\s+\d+ \|\s+\d+ \|\s+9\d\.\d \|/);
     expect(r.stdout).toMatch(/✔ 1\.2: Fix .* \(from --yes\)/);
@@ -18,9 +18,9 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(gates[0].rule).toMatch(/^--yes takes the recommendation "Fix/);
   });
 
-  it('fixes Phase 2 at 1.3, reports what stayed missing, and returns to the gate', () => {
+  it('fixes Phase 2 at 1.3, reports what stayed missing, and returns to the gate', async () => {
     const sb = sandbox();
-    const r = script(S, ['--answer', '1.2=fix', '--yes'], sb);
+    const r = await scriptAsync(S, ['--answer', '1.2=fix', '--yes'], sb);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('1.3 If Gaps Found');
     expect(r.stdout).toContain('./bin/run_backfill.sh raw/nbac_team_boxscore --dates=');
@@ -34,9 +34,9 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(gates[1].answeredBy).toBe('yes');
   });
 
-  it('--json prints one document with the original column names, ISO dates and plain integers', () => {
+  it('--json prints one document with the original column names, ISO dates and plain integers', async () => {
     const sb = sandbox();
-    const r = script(S, ['--json', '--answer', '1.2=document:known gaps, accepted by on-call'], sb);
+    const r = await scriptAsync(S, ['--json', '--answer', '1.2=document:known gaps, accepted by on-call'], sb);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.script).toBe(S);
@@ -51,10 +51,10 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(r.stderr).toContain('Decision table'); // human output went to stderr
   });
 
-  it('--dry-run prints the queries and writes nothing', () => {
+  it('--dry-run prints the queries and writes nothing', async () => {
     const sb = sandbox();
     const before = fileDigest(sb.warehouse);
-    const r = script(S, ['--dry-run'], sb);
+    const r = await scriptAsync(S, ['--dry-run'], sb);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('WITH expected AS');
     expect(r.stdout).toContain("@start_date = '2021-10-01'");
@@ -63,9 +63,9 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(fs.existsSync(sb.journal)).toBe(false);
   });
 
-  it('without a terminal and without answers, fails fast at the gate saying how to answer', () => {
+  it('without a terminal and without answers, fails fast at the gate saying how to answer', async () => {
     const sb = sandbox();
-    const r = script(S, [], sb);
+    const r = await scriptAsync(S, [], sb);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/gate 1\.2 needs an answer and there is no terminal: re-run with --answer 1\.2=proceed\|document\|fix\|stop/);
   });
@@ -78,10 +78,10 @@ describe('01-validate-phase2 as a user runs it', () => {
     [['--start-date', '2021-07-01', '--end-date', '2021-07-31'], /no final games between 2021-07-01 and 2021-07-31/],
     [['--frobnicate'], /unknown flag --frobnicate/],
     [['--from', '9.9'], /no such step; steps are pre\.1/],
-  ])('bad input %j: one line, exit 2, nothing written', (args, message) => {
+  ])('bad input %j: one line, exit 2, nothing written', async (args, message) => {
     const sb = sandbox();
     const before = fileDigest(sb.warehouse);
-    const r = script(S, args as string[], sb);
+    const r = await scriptAsync(S, args as string[], sb);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message as RegExp);
@@ -89,9 +89,9 @@ describe('01-validate-phase2 as a user runs it', () => {
     expect(fs.existsSync(sb.journal)).toBe(false);
   });
 
-  it('--from 1.3 starts at the missing dates', () => {
+  it('--from 1.3 starts at the missing dates', async () => {
     const sb = sandbox();
-    const r = script(S, ['--from', '1.3', '--answer', '1.3.2=skip'], sb);
+    const r = await scriptAsync(S, ['--from', '1.3', '--answer', '1.3.2=skip'], sb);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('skipped 1.2'); // the gate is skipped; 1.1 still runs, read-only
     expect(r.stdout).toContain('Coverage Calendar of the Raw Tables');

@@ -46,7 +46,9 @@ export function fileDigest(file: string): string {
 
 /**
  * The same, without blocking this process: needed when the test itself serves
- * something the script calls (the BigQuery fake).
+ * something the script calls (the BigQuery fake), and for long runs — a worker
+ * blocked in spawnSync for a minute misses vitest's own messages ("Timeout
+ * calling onTaskUpdate" fails the whole run on a loaded machine).
  */
 export function scriptAsync(name: string, args: string[], sb: Sandbox, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve) => {
@@ -58,6 +60,23 @@ export function scriptAsync(name: string, args: string[], sb: Sandbox, env: Node
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += String(d); });
     child.stderr.on('data', (d) => { stderr += String(d); });
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // 'close', not 'exit': the output may still be in the pipes when the process exits.
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** run_backfill.sh as `backfill` runs it (same environment, same 120 s limit, -1 when killed), without blocking this process. */
+export function backfillAsync(args: string[], sb: Sandbox, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(ROOT, 'bin/run_backfill.sh'), args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal, TMUX: '', STY: '', ...env },
+    });
+    const limit = setTimeout(() => child.kill('SIGTERM'), 120_000);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += String(d); });
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.on('close', (code) => { clearTimeout(limit); resolve({ code: code ?? -1, stdout, stderr }); });
   });
 }
