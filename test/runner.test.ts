@@ -5,6 +5,8 @@ import { ensureBaseSchema } from '../lib/warehouse/open.ts';
 import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
 import { p } from '../lib/warehouse/params.ts';
 import { parseCheckFailure, runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
+import { datesWithout, missingByPhase, missingDependencies, RunStopped } from '../lib/backfill/runner.ts';
+import { listenForPlans, type RunPlan as AnnouncedPlan } from '../lib/monitor/plans.ts';
 
 const project = 'nba-props-platform';
 const dates = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06', '2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11', '2021-11-12', '2021-11-13'];
@@ -44,6 +46,45 @@ const teamJob = (select: string, extra: Partial<RunnableJob> = {}): RunnableJob 
 });
 const fromBox = 'SELECT game_id, team_abbr, game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)';
 const latest = async () => (await w.query(`SELECT data_date, status, errors FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY data_date ORDER BY attempt DESC) rn FROM \`${project}.nba_reference.processor_run_history\`) WHERE rn = 1 ORDER BY data_date`)).rows;
+
+// First in the file: under mutation testing a test that kills a mutant ends its run early.
+describe('runner: what mutation testing found unread (values by hand)', () => {
+  it('names missing tables by the phase that writes them, each once, phases in order', () => {
+    expect(missingByPhase(['nba_raw.b', 'nba_precompute.p', 'nba_predictions.m', 'nba_analytics.a', 'other.x', 'nba_raw.b', 'nba_raw.a']))
+      .toBe('Phase 2: nba_raw.b, nba_raw.a; Phase 3: nba_analytics.a; Phase 4: nba_precompute.p, nba_predictions.m; upstream: other.x');
+    expect(new RunStopped('x').name).toBe('RunStopped');
+  });
+
+  it('the dates a table lacks, and the dates lacking a job’s upstream, in one read', async () => {
+    expect([...await datesWithout(w, 'nba_raw.nbac_team_boxscore', 'game_date', ['2021-11-02', '2021-11-03', '2021-11-20'])]).toEqual(['2021-11-03', '2021-11-20']);
+    expect([...await missingDependencies(w, teamJob(fromBox), ['2021-11-02', '2021-11-03'])]).toEqual([['2021-11-03', ['nba_raw.nbac_team_boxscore']]]);
+    expect(await missingDependencies(w, teamJob(fromBox), [])).toEqual(new Map());
+  });
+
+  it('announces its plan before it runs: the run id, the dates it will record, the first and the last', async () => {
+    const plans: AnnouncedPlan[] = [];
+    const stop = listenForPlans((pl) => plans.push(pl));
+    try { await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-02', '2021-10-31', '2021-11-01'], runId: 'r-plan' }); } finally { stop(); }
+    // 10-31 has no game (recorded no_games), 11-01 and 11-02 have games.
+    expect(plans).toEqual([{ historyRunId: 'r-plan', processor: 'TProcessor', job: 'analytics/t', total: 3, first: '2021-10-31', last: '2021-11-02' }]);
+  });
+
+  it('says which dates its output holds over the whole span, from the last chunk’s read', async () => {
+    const s = await runBackfill(w, teamJob(fromBox), { start: '2021-11-01', end: '2021-11-05', chunks: 2 });
+    // 11-03 lacks its box scores (DependencyError); the other four dates have 2 games × 2 teams.
+    expect(s.outputDates).toEqual(['2021-11-01', '2021-11-02', '2021-11-04', '2021-11-05']);
+    expect(s.records).toBe(16);
+  });
+
+  it('closes abandoned rows once a minute per warehouse, not at every run', async () => {
+    const H = `\`${project}.nba_reference.processor_run_history\``;
+    await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01'] });
+    await w.execute(`INSERT INTO ${H} (run_id, processor_name, phase, data_date, status, started_at, records_processed, attempt, host, pid)
+VALUES ('dead-run', 'XProcessor', 'phase_3_analytics', DATE '2021-11-09', 'running', CURRENT_TIMESTAMP(), 0, 1, @host, 999999)`, { host: (await import('node:os')).hostname() });
+    await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-02'] });
+    expect((await w.query(`SELECT status FROM ${H} WHERE run_id = 'dead-run'`)).rows).toEqual([{ status: 'running' }]);
+  });
+});
 
 describe('runner', () => {
   it('fails a date without its upstream as DependencyError and runs every other date', async () => {
