@@ -193,3 +193,54 @@ describe('the translation’s other branches (expected SQL written by hand)', ()
     expect(splitStatements('SELECT 1 ;;\n SELECT 2 ; SELECT 3 ')).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 3']);
   });
 });
+
+describe('the translation, by hand, for what the last mutation run left (23:53)', () => {
+  it('the date, timestamp, division and JSON functions the runbook uses', () => {
+    expect(translate('TIMESTAMP_ADD(ts, INTERVAL 1 HOUR)')).toBe('((ts) + INTERVAL 1 HOUR)');
+    expect(translate('DATE_ADD(d, INTERVAL 1 DAY)')).toBe('CAST((d) + INTERVAL 1 DAY AS DATE)');
+    expect(translate('DIV(a, 7)')).toBe('((a) // (7))');
+    expect(translate('TO_JSON_STRING(x)')).toBe('CAST(to_json(x) AS VARCHAR)');
+    expect(translate("FORMAT_DATE('%Y-%m', d)")).toBe("strftime(d, '%Y-%m')");
+  });
+
+  it('arguments split at top-level commas only (not inside parentheses or brackets); an empty call has no argument', () => {
+    expect(translate('SAFE_DIVIDE(COALESCE(a, 0), b)')).toBe('(CASE WHEN (b) = 0 THEN NULL ELSE (COALESCE(a, 0)) / (b) END)');
+    expect(translate('SAFE_DIVIDE([1, 2][OFFSET(1)], x)')).toBe('(CASE WHEN (x) = 0 THEN NULL ELSE ([1, 2][OFFSET(1)]) / (x) END)');
+    expect(translate('SELECT DATE()')).toBe('SELECT DATE()');
+  });
+
+  it('ARRAY_AGG: OFFSET fails out of range, ORDINAL is 1-based; LIMIT after several keys; an ORDER BY inside a key is not the aggregate’s', () => {
+    expect(translate('ARRAY_AGG(x)[OFFSET(0)]')).toBe("(CASE WHEN (array_agg(x)) IS NULL THEN NULL WHEN (0) + 1 >= 1 AND (0) + 1 <= len(array_agg(x)) THEN (array_agg(x))[(0) + 1] ELSE error(concat('Array index ', (0), ' is out of bounds')) END)");
+    expect(translate('ARRAY_AGG(x)[SAFE_ORDINAL(2)]')).toBe('(CASE WHEN (2) >= 1 AND (2) <= len(array_agg(x)) THEN (array_agg(x))[(2)] END)');
+    expect(translate('ARRAY_AGG(x ORDER BY a, b LIMIT 2)')).toBe('list_slice(array_agg(x ORDER BY a NULLS FIRST, b NULLS FIRST), 1, 2)');
+    expect(translate('ARRAY_AGG(x ORDER BY (SELECT z FROM u ORDER BY z LIMIT 1))')).toBe('array_agg(x ORDER BY (SELECT z FROM u ORDER BY z LIMIT 1) NULLS FIRST)');
+  });
+
+  it('a DEFAULT with AS inside a column list does not end the CREATE TABLE; comments between words are skipped', () => {
+    expect(translate('CREATE TABLE `p.ds.t` (d DATE DEFAULT CAST(x AS DATE)) PARTITION BY d')).toBe('CREATE TABLE ds.t (d DATE DEFAULT CAST(x AS DATE)) ');
+    expect(translate('COMMIT /* now */ TRANSACTION')).toBe('COMMIT');
+  });
+
+  it('what it cannot read is left for the database to reject; unbalanced calls are refused with the reason', () => {
+    expect(translate('SELECT 1 + (2')).toBe('SELECT 1 + (2');
+    expect(translate('FROM UNNEST(@d) AS')).toBe('FROM UNNEST($d) AS');
+    expect(translate('SELECT ARRAY')).toBe('SELECT ARRAY');
+    expect(translate('ARRAY_AGG(x)[')).toBe('array_agg(x)[');
+    expect(() => translate('SELECT COUNTIF(a')).toThrow(new TranslateError('unbalanced parentheses'));
+    expect(() => translate("SELECT 'a\nb'")).toThrow(new TranslateError('newline inside a string literal (BigQuery rejects it)'));
+  });
+
+  it('tokens at the very end of the text, division and COUNT(*), literals after a parenthesis, \\X, quotes inside a quoted name', () => {
+    expect(translate('LIMIT 10')).toBe('LIMIT 10');
+    expect(translate('WHERE d = @d')).toBe('WHERE d = $d');
+    expect(translate('SELECT a / b, COUNT(*) FROM t')).toBe('SELECT a / b, COUNT(*) FROM t');
+    expect(translate("WHERE s IN ('a', 'b')")).toBe("WHERE s IN ('a', 'b')");
+    expect(translate("SELECT '\\X41'")).toBe("SELECT 'A'");
+    expect(translate('SELECT `a"b`')).toBe('SELECT "a""b"');
+    expect(tokenize('1+2').map((t) => [t.kind, t.text])).toEqual([['number', '1'], ['punct', '+'], ['number', '2']]);
+  });
+
+  it('splits statements at semicolons only, and drops blank ones', () => {
+    expect(splitStatements('SELECT f(1, 2); ; SELECT 3')).toEqual(['SELECT f(1, 2)', 'SELECT 3']);
+  });
+});
