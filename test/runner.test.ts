@@ -78,11 +78,15 @@ describe('runner: what mutation testing found unread (values by hand)', () => {
 
   it('closes abandoned rows once a minute per warehouse, not at every run', async () => {
     const H = `\`${project}.nba_reference.processor_run_history\``;
+    const host = (await import('node:os')).hostname();
+    const dead = (runId: string) => w.execute(`INSERT INTO ${H} (run_id, processor_name, phase, data_date, status, started_at, records_processed, attempt, host, pid)
+VALUES (@run_id, 'XProcessor', 'phase_3_analytics', DATE '2021-11-09', 'running', CURRENT_TIMESTAMP(), 0, 1, @host, 999999)`, { run_id: runId, host });
+    await dead('dead-before');
     await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01'] });
-    await w.execute(`INSERT INTO ${H} (run_id, processor_name, phase, data_date, status, started_at, records_processed, attempt, host, pid)
-VALUES ('dead-run', 'XProcessor', 'phase_3_analytics', DATE '2021-11-09', 'running', CURRENT_TIMESTAMP(), 0, 1, @host, 999999)`, { host: (await import('node:os')).hostname() });
+    await dead('dead-after');
     await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-02'] });
-    expect((await w.query(`SELECT status FROM ${H} WHERE run_id = 'dead-run'`)).rows).toEqual([{ status: 'running' }]);
+    expect((await w.query(`SELECT run_id, status FROM ${H} WHERE run_id LIKE 'dead-%' ORDER BY run_id`)).rows)
+      .toEqual([{ run_id: 'dead-after', status: 'running' }, { run_id: 'dead-before', status: 'failed' }]);
   });
 });
 
