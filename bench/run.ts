@@ -246,11 +246,11 @@ if (!quick) {
   note('04 --yes, four seasons end to end, --runner builtin', secs(builtin.ms), 'goal < 6 s');
   note('Step 4, four seasons, --runner command (./bin/run_backfill.sh)', secs(command.ms), '');
   note('ratio command / builtin (same run)', `${(command.ms / builtin.ms).toFixed(2)}×`, 'goal ≤ 2×');
-  const { tableChecksum, latestStates } = await import('../test/support/inspect.ts');
+  const { tableDifference, latestStates } = await import('../test/support/inspect.ts');
   const differ: string[] = [];
   for (const j of [...PHASE3_JOBS, ...PHASE4_JOBS]) {
-    const [x, y] = [await tableChecksum(builtin.file, j.output.name, j.output.keys), await tableChecksum(command.file, j.output.name, j.output.keys)];
-    if (x.rows !== y.rows || x.sha !== y.sha) differ.push(`${j.output.name} (${x.rows} vs ${y.rows} rows)`);
+    const d = await tableDifference(builtin.file, command.file, j.output.name, [j.output.dateColumn, ...j.output.keys]);
+    if (d) differ.push(d);
   }
   const strip = (rows: Record<string, unknown>[]) => JSON.stringify(rows.map(({ processor_name, data_date, status, skip_reason }) => [processor_name, data_date, status, skip_reason]));
   if (strip(await latestStates(builtin.file)) !== strip(await latestStates(command.file))) differ.push('latest run-history states');

@@ -28,6 +28,29 @@ export async function tableChecksum(file: string, table: string, keys: string[])
   });
 }
 
+/**
+ * The first difference between a table in two warehouses, row by row in key
+ * order, or null when they hold the same rows. Floats agree within 1e-9
+ * relative: DuckDB's parallel sums differ run to run in their last bits, and a
+ * checksum of rounded values flips whenever a value sits on a rounding boundary.
+ */
+export async function tableDifference(fileA: string, fileB: string, table: string, keys: string[]): Promise<string | null> {
+  const read = (file: string) => withWarehouse(file, async (w) => (await w.query(`SELECT * FROM \`${PROJECT}.${table}\` ORDER BY ${keys.join(', ')}`)).rows);
+  const [a, b] = [await read(fileA), await read(fileB)];
+  if (a.length !== b.length) return `${table}: ${a.length} vs ${b.length} rows`;
+  for (let i = 0; i < a.length; i++) {
+    for (const col of Object.keys(a[i])) {
+      if (col === 'processed_at') continue;
+      const [x, y] = [a[i][col], b[i][col]];
+      const same = typeof x === 'number' && typeof y === 'number'
+        ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))
+        : JSON.stringify(x) === JSON.stringify(y);
+      if (!same) return `${table}: row ${i + 1} (${keys.map((k) => a[i][k]).join(', ')}), ${col}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
+    }
+  }
+  return null;
+}
+
 /** The latest attempt per processor and date: what "a date's current state" means. */
 export async function latestStates(file: string, processor?: string): Promise<Row[]> {
   return withWarehouse(file, async (w) => (await w.query(`SELECT processor_name, data_date, status, skip_reason, missing_dependencies
