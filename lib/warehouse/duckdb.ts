@@ -77,32 +77,31 @@ function bindValue(type: ScalarType, v: string | number | boolean): DuckDBValue 
 }
 
 /**
- * A statement's DuckDB text and the parameters it names, worked out once per
- * text: a run sends the same few hundred statements again and again, and
- * tokenizing them each time cost more than some of the statements.
+ * `fn` worked out once per text: a run sends the same few hundred statements
+ * again and again, and tokenizing them each time cost more than some of the
+ * statements. Texts differ only when generated, so the cache is cleared when full.
  */
-const prepared = new Map<string, { duck: string; names: Set<string> }>();
-function translated(sql: string): { duck: string; names: Set<string> } {
-  let t = prepared.get(sql);
-  if (!t) {
-    if (prepared.size >= 2_000) prepared.clear(); // statements differ by their text only when generated: keep it bounded
-    t = { duck: translate(sql), names: new Set(tokenize(sql).filter((x) => x.kind === 'param').map((x) => x.value!)) };
-    prepared.set(sql, t);
-  }
-  return t;
+function oncePerText<T>(fn: (sql: string) => T): (sql: string) => T {
+  const done = new Map<string, T>();
+  return (sql) => {
+    let v = done.get(sql);
+    if (v === undefined) {
+      if (done.size >= 2_000) done.clear();
+      v = fn(sql);
+      done.set(sql, v);
+    }
+    return v;
+  };
 }
 
-/** Statements of a script, split once per text (see translated). */
-const split = new Map<string, string[]>();
-function statementsOf(sql: string): string[] {
-  let s = split.get(sql);
-  if (!s) {
-    if (split.size >= 2_000) split.clear();
-    s = splitStatements(sql);
-    split.set(sql, s);
-  }
-  return s;
-}
+/** A statement's DuckDB text and the parameters it names. */
+const translated = oncePerText((sql) => ({
+  duck: translate(sql),
+  names: new Set(tokenize(sql).filter((x) => x.kind === 'param').map((x) => x.value!)),
+}));
+
+/** The statements of a script. */
+const statementsOf = oncePerText(splitStatements);
 
 /** Binds only the parameters the statement names: DuckDB rejects extra ones. */
 function bind(sql: string, params: Params = {}) {
