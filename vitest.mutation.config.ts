@@ -15,6 +15,7 @@ export const MUTATION_TESTS = [
   'test/season-status.test.ts', // the state's facts and season statuses, on small in-memory warehouses
   'test/final-evidence.test.ts', // what Step 5 loads from the warehouse
   'test/runner.test.ts',
+  'test/runner-paths.test.ts', // the runner's BigQuery, loader and fault paths, on a wrapped in-memory warehouse
   'test/history.test.ts',
   'test/translate.test.ts',
   'test/conformance.test.ts',
