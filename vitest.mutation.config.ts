@@ -14,6 +14,7 @@ export const MUTATION_TESTS = [
   'test/state-model.test.ts',
   'test/season-status.test.ts', // the state's facts and season statuses, on small in-memory warehouses
   'test/final-evidence.test.ts', // what Step 5 loads from the warehouse
+  'test/final-edges.test.ts', // Step 5's re-run plan, ranges, quality and screen at their edges
   'test/runner.test.ts',
   'test/runner-paths.test.ts', // the runner's BigQuery, loader and fault paths, on a wrapped in-memory warehouse
   'test/history.test.ts',
