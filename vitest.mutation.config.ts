@@ -17,6 +17,7 @@ export const MUTATION_TESTS = [
   'test/final-edges.test.ts', // Step 5's re-run plan, ranges, quality and screen at their edges
   'test/runner.test.ts',
   'test/runner-paths.test.ts', // the runner's BigQuery, loader and fault paths, on a wrapped in-memory warehouse
+  'test/runner-crash-points.test.ts', // RUNBOOK_CRASH_AT's points, the kill caught
   'test/history.test.ts',
   'test/translate.test.ts',
   'test/conformance.test.ts',
