@@ -20,6 +20,7 @@ export const MUTATION_TESTS = [
   'test/runner-crash-points.test.ts', // RUNBOOK_CRASH_AT's points, the kill caught
   'test/history.test.ts',
   'test/translate.test.ts',
+  'test/translate-edges.test.ts', // which parts DATE_DIFF and TIMESTAMP_DIFF take
   'test/conformance.test.ts',
   'test/phase4-processors.test.ts', // the Phase 4 SQL builders, on a fixture league
 ];

@@ -135,6 +135,8 @@ const RENAMES: Record<string, string> = {
 };
 
 const DATE_PARTS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND']);
+/** Parts BigQuery's TIMESTAMP_DIFF does not take (it stops at DAY). */
+const CALENDAR_PARTS = new Set(['WEEK', 'MONTH', 'QUARTER', 'YEAR']);
 
 /** Translate one BigQuery script (one or more statements) to DuckDB. */
 export function translate(sql: string): string {
@@ -297,12 +299,13 @@ function rewriteCall(name: string, tokens: Token[], open: number, to: number): {
     case 'DATE_ADD': { const [a, b] = args(); return done(`CAST((${a}) + ${b} AS DATE)`); }
     // DATE_DIFF counts part boundaries crossed, as DuckDB's date_diff does, except
     // WEEK (BigQuery's weeks start on Sunday, DuckDB's on Monday): refused.
-    // TIMESTAMP_DIFF counts whole intervals elapsed: DuckDB's date_sub.
+    // TIMESTAMP_DIFF counts whole intervals elapsed: DuckDB's date_sub; its calendar
+    // parts are refused, as BigQuery refuses them.
     case 'DATE_DIFF':
     case 'TIMESTAMP_DIFF': {
       const [a, b, part] = args();
       const unit = part.toUpperCase();
-      if (!DATE_PARTS.has(unit) || (name === 'DATE_DIFF' && unit === 'WEEK')) throw new TranslateError(`${name}: unsupported part ${part}`);
+      if (!DATE_PARTS.has(unit) || (name === 'DATE_DIFF' ? unit === 'WEEK' : CALENDAR_PARTS.has(unit))) throw new TranslateError(`${name}: unsupported part ${part}`);
       return done(`${name === 'DATE_DIFF' ? 'date_diff' : 'date_sub'}('${part.toLowerCase()}', ${b}, ${a})`);
     }
     case 'DATE': {
