@@ -56,6 +56,16 @@ const YIELD_PAUSE_MS = 250;
 /** … and then ignores the marker this long, so that a waiter costs it at most one pause in this time. */
 const YIELD_EVERY_MS = 1_000;
 
+/**
+ * Write-ahead log size at which a commit also checkpoints. DuckDB's default (16 MB)
+ * made nearly every job's commit a checkpoint, each rewriting the tables the job
+ * touched, the run history among them; with this bound the log is folded in when
+ * the file is let go (between steps, at a gate, at exit) or after a season's worth
+ * of writes. A killed run's log is replayed on the next open, as before.
+ * Measured: 04 --yes over four seasons, three runs each, 13 % less CPU.
+ */
+const CHECKPOINT_THRESHOLD = '1GB';
+
 /** Instances of this process keeping a file open while idle, by path: another instance here takes it over. */
 const lingering = new Map<string, DuckDBWarehouse>();
 
@@ -229,7 +239,7 @@ export class DuckDBWarehouse implements Warehouse {
       try {
         for (;;) {
           try {
-            const options: Record<string, string> = this.opts.readOnly ? { access_mode: 'READ_ONLY' } : {};
+            const options: Record<string, string> = this.opts.readOnly ? { access_mode: 'READ_ONLY' } : { checkpoint_threshold: CHECKPOINT_THRESHOLD };
             this.instance = await DuckDBInstance.create(file, options);
             this.conn = await this.instance.connect();
             return;
