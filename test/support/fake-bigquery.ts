@@ -19,6 +19,9 @@ import {
 } from '@duckdb/node-api';
 import { dateFromDays } from '../../lib/warehouse/normalize.ts';
 import { splitStatements, tokenize, translate } from '../../lib/warehouse/translate.ts';
+import { PHASE2_TABLES, RUN_HISTORY } from '../../lib/seed/schema.ts';
+import { PHASE3_PROCESSORS } from '../../lib/jobs/phase3/index.ts';
+import { PHASE4_TABLES } from '../../lib/jobs/phase4/tables.ts';
 
 export type Op = 'jobs.insert' | 'jobs.get' | 'jobs.getQueryResults' | 'jobs.cancel' | 'jobs.query' | 'unknown';
 
@@ -92,6 +95,8 @@ export class FakeBigQuery {
   private readonly requestFaults: RequestFault[] = [];
   private readonly jobFaults: JobFault[] = [];
   private readonly statementFaults: StatementFault[] = [];
+  /** Partition columns CREATE TABLE statements declared, by "dataset.table" lowercased (null: unpartitioned). */
+  private readonly partitioning = new Map<string, string | null>();
   /** Every job looks RUNNING for this long after it ran (BigQuery's typical per-job latency); dry runs answer at once. */
   latencyMs = 0;
   /** Jobs run one at a time on the one DuckDB connection, as the DuckDB backend does. */
@@ -251,7 +256,7 @@ export class FakeBigQuery {
       const statements = splitStatements(sql);
       // Validate a single statement without running it; a script's later statements may need its earlier ones.
       if (statements.length === 1) await this.conn.prepare(translate(statements[0])).catch((e) => { throw restErrorOf(e); });
-      return this.estimateBytes(sql);
+      return this.estimateBytes(sql, config.query?.queryParameters ?? []);
     });
     return {
       kind: 'bigquery#job', jobReference: ref, configuration: { ...config, jobType: 'QUERY' }, status: { state: 'DONE' },
@@ -260,7 +265,7 @@ export class FakeBigQuery {
   }
 
   private async run(job: FakeJob, sql: string, q: any): Promise<void> {
-    const processed = await this.estimateBytes(sql);
+    const processed = await this.estimateBytes(sql, q?.queryParameters ?? []);
     const billed = processed > 0 ? Math.max(processed, MIN_BILLED_BYTES) : 0;
     const limit = q?.maximumBytesBilled ? Number(q.maximumBytesBilled) : Infinity;
     if (billed > limit) {
@@ -277,6 +282,7 @@ export class FakeBigQuery {
         const keyword = /^\s*(\w+)/.exec(stmt)?.[1]?.toUpperCase() ?? '';
         const { values, types } = bind(stmt, q?.queryParameters ?? []);
         const reader = await this.conn.runAndReadAll(translate(stmt), values, types);
+        if (keyword === 'CREATE') this.learnPartitioning(stmt);
         if (keyword === 'BEGIN') inTransaction = true;
         if (keyword === 'COMMIT' || keyword === 'ROLLBACK') inTransaction = false;
         if (keyword === 'SELECT' || keyword === 'WITH') {
@@ -327,10 +333,96 @@ export class FakeBigQuery {
     return { kind: 'bigquery#jobCancelResponse', job: job.resource };
   }
 
-  /** Roughly what BigQuery would scan: 8 bytes a cell of every table the SQL names. */
-  private async estimateBytes(sql: string): Promise<number> {
-    const named = referencedTables(sql);
+  /**
+   * What BigQuery would bill for reading: each statement of the job costs, per table
+   * it reads, 8 bytes a cell of the columns it reads, over the rows of the partitions
+   * its constant filters on the partition column admit (a script: its statements' sum).
+   * The reads come from DuckDB's plan (EXPLAIN), where constant filters sit on the
+   * scans, as BigQuery prunes with constant expressions only. See statementBytes.
+   */
+  private async estimateBytes(sql: string, params: RestParam[] = []): Promise<number> {
+    const estimate: Estimate = { rows: new Map<string, number>() };
+    let total = 0;
+    for (const stmt of splitStatements(sql)) {
+      total += await this.statementBytes(stmt, params, estimate).catch(() => this.wholeTablesBytes(referencedTables(stmt)));
+    }
+    return total;
+  }
+
+  /**
+   * One statement, read from its plan: every scan reads the columns it projects
+   * and those its filters name (a DELETE, UPDATE or MERGE: every column of its
+   * target, as BigQuery bills DML), in the partitions admitted by its filters on the
+   * table's partition column that compare it with constants (none: every
+   * partition). A column two scans read is billed once, over the partitions
+   * either admits. A statement DuckDB cannot plan here (DDL, BEGIN, a table a
+   * script creates before this statement) falls back to the old estimate: every
+   * table the SQL names, whole.
+   */
+  private async statementBytes(stmt: string, params: RestParam[], estimate: Estimate): Promise<number> {
+    const named = referencedTables(stmt);
     if (named.size === 0) return 0;
+    let plan: PlanNode[];
+    try {
+      const { values, types } = bind(stmt, params);
+      const reader = await this.conn.runAndReadAll(`EXPLAIN (FORMAT JSON) ${translate(stmt)}`, values, types);
+      plan = JSON.parse(String(reader.getRows()[0]?.at(-1)));
+      if (!Array.isArray(plan)) throw new Error('no plan');
+    } catch {
+      return this.wholeTablesBytes(named);
+    }
+    estimate.columns ??= await this.tableColumns();
+    const target = dmlTarget(stmt);
+    // table path (as the plan names it) → column → the partition conditions of the scans reading it ('' = every partition)
+    const reads = new Map<string, Map<string, Set<string>>>();
+    for (const scan of plan.flatMap((n) => planScans(n))) {
+      const parts = scan.path;
+      const key = parts.slice(-2).join('.').toLowerCase();
+      const columns = estimate.columns.get(key);
+      if (!columns) continue;
+      const filters = scan.filters.join(' AND ');
+      const mentioned = filters.replace(/'(?:[^']|'')*'/g, "''");
+      const read = key === target ? columns : columns.filter((c) =>
+        scan.projections.some((x) => x.toLowerCase() === c.toLowerCase()) || mentionsColumn(mentioned, c));
+      const partitionColumn = this.partitionColumn(parts.at(-2)!, parts.at(-1)!);
+      const condition = partitionColumn ? partitionCondition(scan.filters, partitionColumn) : '';
+      const from = parts.map((x) => `"${x.replaceAll('"', '""')}"`).join('.');
+      const byColumn = reads.get(from) ?? new Map<string, Set<string>>();
+      for (const c of read) byColumn.set(c, (byColumn.get(c) ?? new Set()).add(condition));
+      reads.set(from, byColumn);
+    }
+    let total = 0;
+    for (const [table, byColumn] of reads) {
+      // Columns read over the same partitions share one row count.
+      const groups = new Map<string, number>();
+      for (const conditions of byColumn.values()) {
+        const where = conditions.has('') ? '' : [...conditions].sort().map((c) => `(${c})`).join(' OR ');
+        groups.set(where, (groups.get(where) ?? 0) + 1);
+      }
+      for (const [where, columns] of groups) total += (await this.rowsIn(table, where, estimate)) * columns * CELL_BYTES;
+    }
+    return total;
+  }
+
+  /** Rows of a table (its quoted path) where `where` holds (empty: all of them). */
+  private async rowsIn(from: string, where: string, estimate: Estimate): Promise<number> {
+    const key = `${from}\n${where}`;
+    const known = estimate.rows.get(key);
+    if (known !== undefined) return known;
+    let rows: number;
+    try {
+      rows = Number((await this.conn.runAndReadAll(`SELECT count(*) FROM ${from}${where ? ` WHERE ${where}` : ''}`)).getRows()[0][0]);
+    } catch (err) {
+      // A filter that does not parse back as SQL: count every partition, as BigQuery does without a bound.
+      if (!where) throw err;
+      rows = await this.rowsIn(from, '', estimate);
+    }
+    estimate.rows.set(key, rows);
+    return rows;
+  }
+
+  /** The old estimate, for SQL without a plan: 8 bytes a cell of every table the SQL names, whole. */
+  private async wholeTablesBytes(named: Set<string>): Promise<number> {
     const reader = await this.conn.runAndReadAll(
       'SELECT schema_name, table_name, estimated_size * column_count * 8 AS bytes FROM duckdb_tables() WHERE database_name = current_database()');
     let total = 0;
@@ -338,6 +430,36 @@ export class FakeBigQuery {
       if (named.has(`${schema}.${table}`.toLowerCase())) total += Number(bytes);
     }
     return total;
+  }
+
+  /** Every table's columns, by "dataset.table" lowercased. */
+  private async tableColumns(): Promise<Map<string, string[]>> {
+    const reader = await this.conn.runAndReadAll(
+      'SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index');
+    const out = new Map<string, string[]>();
+    for (const [schema, table, column] of reader.getRows()) {
+      const key = `${schema}.${table}`.toLowerCase();
+      out.set(key, [...(out.get(key) ?? []), String(column)]);
+    }
+    return out;
+  }
+
+  /**
+   * The column a table is partitioned by: as its CREATE TABLE here said, else as
+   * the seed schema declares it (also in a sandbox's `<dataset><suffix>`, and for
+   * tables served from a data file); null for an unpartitioned table.
+   */
+  private partitionColumn(dataset: string, table: string): string | null {
+    const learned = this.partitioning.get(`${dataset}.${table}`.toLowerCase());
+    if (learned !== undefined) return learned;
+    const def = SEED_PARTITIONS.get(table.toLowerCase());
+    return def && dataset.toLowerCase().startsWith(def.dataset) ? def.column : null;
+  }
+
+  /** Remembers a CREATE TABLE's PARTITION BY (the translation drops it before DuckDB sees it). */
+  private learnPartitioning(stmt: string): void {
+    const created = createdTable(stmt);
+    if (created) this.partitioning.set(created.table, created.partitionBy);
   }
 
   private serially<T>(fn: () => Promise<T>): Promise<T> {
@@ -368,6 +490,148 @@ function restErrorOf(err: unknown): RestError {
   const msg = String((err as Error).message ?? err).split('\n')[0];
   if (/does not exist/i.test(msg)) return new RestError(404, 'notFound', `Not found: ${msg}`);
   return new RestError(400, 'invalidQuery', msg);
+}
+
+// ---- bytes: what a statement reads, from DuckDB's plan ------------------------------------------
+
+/** The estimate's cell size: BigQuery's size of INT64, FLOAT64, DATE and TIMESTAMP, for every type alike. */
+const CELL_BYTES = 8;
+
+/** One bytes estimate's lookups: every table's columns (read once a statement reads a table), and row counts already taken. */
+interface Estimate { columns?: Map<string, string[]>; rows: Map<string, number> }
+
+interface PlanNode {
+  name?: string;
+  extra_info?: { Table?: string; Projections?: string | string[]; Filters?: string | string[]; 'Join Type'?: string; Conditions?: string | string[] };
+  children?: PlanNode[];
+}
+
+interface PlanScan { path: string[]; projections: string[]; filters: string[] }
+
+/** The seed schema's partition columns, by table name (a table's dataset may carry a sandbox suffix). */
+const SEED_PARTITIONS = new Map(
+  [...PHASE2_TABLES, RUN_HISTORY, ...PHASE3_PROCESSORS.map((p) => p.output), ...PHASE4_TABLES].map((t) => {
+    const [dataset, table] = t.name.toLowerCase().split('.');
+    return [table, { dataset, column: t.dateColumn }] as const;
+  }));
+
+const list = (v: string | string[] | undefined) => ([] as string[]).concat(v ?? []).flatMap((x) => x.split('\n')).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * Every table scan in a DuckDB plan (EXPLAIN (FORMAT JSON)): the table, the
+ * columns it outputs and its pushed-down filters. `x IN UNNEST(@dates)` is
+ * planned as a semi join of the scan with the array's elements, not as a
+ * filter: BigQuery prunes by it (the array is a constant), so it is added to the
+ * scan's filters as `x IN (…)`.
+ */
+function planScans(node: PlanNode, out: PlanScan[] = [], inList?: string): PlanScan[] {
+  const info = node.extra_info;
+  if (info?.Table) {
+    // `catalog.schema.table`, a part double-quoted where it needs it ("nba-props-platform".nba_raw.x).
+    const path = [...info.Table.matchAll(/"((?:[^"]|"")*)"|[^.]+/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[0]));
+    out.push({ path, projections: list(info.Projections), filters: [...list(info.Filters), ...(inList ? [inList] : [])] });
+  }
+  const [probe, build] = node.children ?? [];
+  const on = /^(\w+) = #0$/.exec(list(info?.Conditions).join(' AND '));
+  const values = /^UNNEST\(\[((?:'[^']*'::DATE(?:, )?)+)\]\)$/.exec(list(build?.extra_info?.Projections).join(' '));
+  const semi = /SEMI/.test(info?.['Join Type'] ?? '') && probe?.extra_info?.Table && on && values ? `${on[1]} IN (${values[1]})` : undefined;
+  for (const child of node.children ?? []) planScans(child, out, child === probe ? semi : undefined);
+  return out;
+}
+
+/** Whether a filter (its string literals blanked) names the column. */
+function mentionsColumn(filters: string, column: string): boolean {
+  const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w"])"?${name}"?(?![\\w"])`, 'i').test(filters);
+}
+
+/** Splits a filter at its top-level ANDs (outside parentheses and string literals). */
+function conjuncts(filter: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < filter.length; i++) {
+    const ch = filter[i];
+    if (ch === "'") { i = filter.indexOf("'", i + 1); if (i < 0) break; continue; }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /^ AND /i.test(filter.slice(i, i + 5))) { out.push(filter.slice(start, i)); start = i + 5; i += 4; }
+  }
+  out.push(filter.slice(start));
+  return out.map((x) => x.trim()).filter(Boolean);
+}
+
+/**
+ * The scan's filters that prune partitions, as one SQL condition ('' when none
+ * does): comparisons and IN lists of the partition column with constants. Any
+ * other filter (on another column, or an OR) leaves every partition in.
+ */
+function partitionCondition(filters: string[], column: string): string {
+  const col = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const literal = `'[^']*'(?:::[A-Z]+(?: WITH TIME ZONE)?)?`;
+  const compare = new RegExp(`^"?${col}"?\\s*(?:=|<|<=|>|>=)\\s*${literal}$`, 'i');
+  const inList = new RegExp(`^"?${col}"?\\s+IN\\s*\\(${literal}(?:\\s*,\\s*${literal})*\\)$`, 'i');
+  const pruning = filters.flatMap(conjuncts).map((c) => c.replace(/^optional:\s*/i, '').replace(/^\((.*)\)$/, '$1').trim())
+    .filter((c) => compare.test(c) || inList.test(c));
+  return pruning.join(' AND ');
+}
+
+/** Words of a statement, without whitespace and comments. */
+function words(stmt: string) {
+  return tokenize(stmt).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
+}
+
+/** A table name at tokens[k] (`p.d.t`, `d.t`, backticked or not) as "d.t" lowercased, and the index after it. */
+function tableNameAt(tokens: ReturnType<typeof words>, k: number): [string, number] | null {
+  if (tokens[k]?.kind === 'qident') {
+    const parts = tokens[k].value!.split('.');
+    return parts.length >= 2 ? [parts.slice(-2).join('.').toLowerCase(), k + 1] : null;
+  }
+  const parts: string[] = [];
+  let i = k;
+  while (tokens[i]?.kind === 'word' || tokens[i]?.kind === 'qident') {
+    parts.push(tokens[i].value ?? tokens[i].text);
+    if (tokens[i + 1]?.text !== '.') break;
+    i += 2;
+  }
+  return parts.length >= 2 ? [parts.slice(-2).join('.').toLowerCase(), i + 1] : null;
+}
+
+/** The table a DELETE, UPDATE or MERGE modifies, as "d.t" lowercased. */
+function dmlTarget(stmt: string): string | null {
+  const t = words(stmt);
+  const verb = t[0]?.text.toUpperCase();
+  if (verb !== 'DELETE' && verb !== 'UPDATE' && verb !== 'MERGE') return null;
+  const k = /^(FROM|INTO)$/i.test(t[1]?.text ?? '') ? 2 : 1;
+  return tableNameAt(t, k)?.[0] ?? null;
+}
+
+/** A CREATE TABLE's table and the column it is partitioned by (null: none, or an expression the estimate does not prune by). */
+function createdTable(stmt: string): { table: string; partitionBy: string | null } | null {
+  const t = words(stmt);
+  let k = 0;
+  const is = (w: string) => t[k]?.kind === 'word' && t[k].text.toUpperCase() === w;
+  if (!is('CREATE')) return null;
+  k++;
+  if (is('OR')) k += 2;
+  if (is('TEMP') || is('TEMPORARY')) k++;
+  if (!is('TABLE')) return null;
+  k++;
+  if (is('IF')) k += 3;
+  const name = tableNameAt(t, k);
+  if (!name) return null;
+  let depth = 0;
+  for (let i = name[1]; i < t.length; i++) {
+    if (t[i].text === '(') depth++;
+    else if (t[i].text === ')') depth--;
+    else if (depth === 0 && /^PARTITION$/i.test(t[i].text) && /^BY$/i.test(t[i + 1]?.text ?? '')) {
+      const col = t[i + 2];
+      const bare = (col?.kind === 'word' || col?.kind === 'qident') && t[i + 3]?.text !== '(' && t[i + 3]?.text !== '.';
+      return { table: name[0], partitionBy: bare ? (col.value ?? col.text) : null };
+    }
+    else if (depth === 0 && /^AS$/i.test(t[i].text)) break;
+  }
+  return { table: name[0], partitionBy: null };
 }
 
 /** Dataset-qualified names the SQL mentions, lowercased: `p.d.t` and `d.t` both give "d.t". */
