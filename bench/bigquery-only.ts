@@ -6,7 +6,8 @@
  * Seeds once into a cache directory (BENCH_BQ_CACHE, default
  * $TMPDIR/runbook-bench-bq) and keeps the warehouse as 02 left it, so 03 can
  * be run alone (04 runs on a fresh copy, for --season, default 2022-23). Prints
- * wall time, jobs by kind and by step, and bytes; --jobs lists every job with
+ * wall time, jobs by kind and by step, and bytes (the server's estimate: see
+ * bench/bigquery.ts); --jobs lists every job with
  * when it started and the start of its SQL.
  */
 import fs from 'node:fs';

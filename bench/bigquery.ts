@@ -4,8 +4,10 @@
  * test suite's local BigQuery server holding every job RUNNING for a typical
  * BigQuery latency (1 s; BENCH_BQ_LATENCY_MS) after running it (so a job's
  * time is its DuckDB work plus the latency), with the reference processors in a
- * sandbox. Prints jobs (by kind), bytes (the server's estimate: every table a
- * job names, whole, so partition pruning does not show) and wall time.
+ * sandbox. Prints jobs (by kind), bytes (the server's estimate, as BigQuery
+ * bills on demand: per table a statement reads, 8 bytes a cell of the columns
+ * it reads, over the rows of the partitions its constant date bounds admit; a
+ * read without such a bound counts the whole table) and wall time.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

@@ -14,7 +14,8 @@
  *      02 --season 2021-22                       goal ≤ 30 s and ≤ 40 jobs
  *      03 --season 2021-22                       goal ≤ 40 s and ≤ 40 jobs
  *      04 --seasons 2022-23, end to end          figure printed (jobs, bytes, wall)
- *    jobs by kind and bytes (the server's estimate) per script; skip with --no-bigquery;
+ *    jobs by kind and bytes (the server's estimate: the columns read × the rows of the
+ *    partitions read × 8 bytes, see bench/bigquery.ts) per script; skip with --no-bigquery;
  *    only this section: npx tsx bench/bigquery-only.ts (one script, jobs by step)
  *
  * A figure is only worth printing if the run behind it did its work: a timed run
@@ -214,7 +215,7 @@ if (!process.argv.includes('--no-bigquery')) {
   const what: Record<string, string> = { '02-phase3': '02-phase3 --season 2021-22', '03-phase4': '03-phase4 --season 2021-22', '04-remaining-seasons': '04 --seasons 2022-23' };
   for (const ph of phases) {
     note(`BigQuery ${what[ph.script]}, ${latency} ms/job: ${ph.jobs} jobs`, secs(ph.ms), goals[ph.script]);
-    note(`  ${ph.script} bytes processed (the server's estimate)`, formatBytes(ph.bytes), '');
+    note(`  ${ph.script} bytes processed (the server's estimate)`, formatBytes(ph.bytes), 'columns read × rows in the partitions read × 8 B');
     console.log(`    jobs: ${describeKinds(ph.byKind)}`);
   }
 }
