@@ -93,10 +93,11 @@ describe('the local server bills the partitions and columns a query reads', () =
   });
 
   it('a column two reads share is billed once, over the partitions either reads; a script sums its statements', async () => {
-    // a: game_id, game_date, points on Jan 1 (3 rows); b: game_id, game_date, minutes on Jan 4 (11 rows).
+    // a: game_id, game_date, points on Jan 1-3 (3 + 5 + 7 rows); b: game_id, game_date, minutes on Jan 3-4 (7 + 11 rows).
+    // game_id and game_date over Jan 1-4 once (26 rows), points over a's 15, minutes over b's 18 (each read alone: 99 cells).
     const join = `SELECT a.points, b.minutes FROM ${GAMES} AS a JOIN ${GAMES} AS b ON a.game_id = b.game_id
-      WHERE a.game_date = DATE '2024-01-01' AND b.game_date = DATE '2024-01-04'`;
-    expect(await bytes(join)).toBe(((3 + 11) * 2 + 3 + 11) * 8);
+      WHERE a.game_date BETWEEN DATE '2024-01-01' AND DATE '2024-01-03' AND b.game_date >= DATE '2024-01-03'`;
+    expect(await bytes(join)).toBe((26 * 2 + 15 + 18) * 8);
     const script = `SELECT points FROM ${GAMES} WHERE game_date = DATE '2024-01-04';\nSELECT game_id FROM ${FLAT}`;
     expect(await bytes(script)).toBe(11 * 2 * 8 + ALL_ROWS * 8);
   });
