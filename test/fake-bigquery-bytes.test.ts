@@ -64,6 +64,9 @@ describe('the local server bills the partitions and columns a query reads', () =
     expect(await bytes(`SELECT points FROM ${GAMES} WHERE game_date > DATE '2024-01-03'`)).toBe(11 * 2 * 8);
     // Jan 1 and 4 only: the partitions between them are skipped too.
     expect(await bytes(`SELECT points FROM ${GAMES} WHERE game_date IN UNNEST(@dates)`, { dates: p.dates(['2024-01-01', '2024-01-04']) })).toBe((3 + 11) * 2 * 8);
+    // Beside another IN UNNEST (a second semi join over the scan, as the failure-evidence query has).
+    expect(await bytes(`SELECT points FROM ${GAMES} WHERE game_id IN UNNEST(@ids) AND game_date IN UNNEST(@dates)`,
+      { ids: p.strings(['g0', 'g25']), dates: p.dates(['2024-01-01', '2024-01-04']) })).toBe((3 + 11) * 3 * 8);
     expect(await bytes(`SELECT points FROM ${GAMES} WHERE game_date IN UNNEST(@dates) AND game_date BETWEEN @first_date AND @last_date`,
       insertParams(['2024-01-04', '2024-01-02']))).toBe((5 + 11) * 2 * 8);
   });

@@ -520,22 +520,34 @@ const list = (v: string | string[] | undefined) => ([] as string[]).concat(v ?? 
 /**
  * Every table scan in a DuckDB plan (EXPLAIN (FORMAT JSON)): the table, the
  * columns it outputs and its pushed-down filters. `x IN UNNEST(@dates)` is
- * planned as a semi join of the scan with the array's elements, not as a
- * filter: BigQuery prunes by it (the array is a constant), so it is added to the
- * scan's filters as `x IN (…)`.
+ * planned as a semi join with the array's elements, not as a filter: BigQuery
+ * prunes by it (the array is a constant), so it joins the filters of the scan
+ * under the join's other side as `x IN (…)` — through other semi joins and
+ * filters, which drop rows but rename nothing.
  */
-function planScans(node: PlanNode, out: PlanScan[] = [], inList?: string): PlanScan[] {
+function planScans(node: PlanNode, out: PlanScan[] = [], inLists: string[] = []): PlanScan[] {
   const info = node.extra_info;
   if (info?.Table) {
     // `catalog.schema.table`, a part double-quoted where it needs it ("nba-props-platform".nba_raw.x).
     const path = [...info.Table.matchAll(/"((?:[^"]|"")*)"|[^.]+/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[0]));
-    out.push({ path, projections: list(info.Projections), filters: [...list(info.Filters), ...(inList ? [inList] : [])] });
+    out.push({ path, projections: list(info.Projections), filters: [...list(info.Filters), ...inLists] });
   }
-  const [probe, build] = node.children ?? [];
-  const on = /^(\w+) = #0$/.exec(list(info?.Conditions).join(' AND '));
-  const values = /^UNNEST\(\[((?:'[^']*'::DATE(?:, )?)+)\]\)$/.exec(list(build?.extra_info?.Projections).join(' '));
-  const semi = /SEMI/.test(info?.['Join Type'] ?? '') && probe?.extra_info?.Table && on && values ? `${on[1]} IN (${values[1]})` : undefined;
-  for (const child of node.children ?? []) planScans(child, out, child === probe ? semi : undefined);
+  const children = node.children ?? [];
+  if (node.name === 'FILTER') {
+    for (const child of children) planScans(child, out, inLists);
+    return out;
+  }
+  if (!/SEMI/.test(info?.['Join Type'] ?? '') || children.length !== 2) {
+    for (const child of children) planScans(child, out);
+    return out;
+  }
+  // A semi join keeps rows of one side: a small table's may be the second child (RIGHT_SEMI, `#0 = x`).
+  const arrayOf = (c: PlanNode) => /^UNNEST\(\[((?:'[^']*'::DATE(?:, )?)+)\]\)$/.exec(list(c.extra_info?.Projections).join(' '))?.[1];
+  const array = children.find((c) => arrayOf(c) !== undefined);
+  const kept = array ? children.find((c) => c !== array)! : (/RIGHT/.test(info!['Join Type']!) ? children[1] : children[0]);
+  const on = /^(?:(\w+) = #0|#0 = (\w+))$/.exec(list(info?.Conditions).join(' AND '));
+  const inList = array && on ? [`${on[1] ?? on[2]} IN (${arrayOf(array)})`] : [];
+  for (const child of children) planScans(child, out, child === kept ? [...inLists, ...inList] : []);
   return out;
 }
 
