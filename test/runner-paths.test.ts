@@ -30,6 +30,7 @@ class Wrapped implements Warehouse {
   queries: string[] = [];
   executes: string[] = [];
   scripts: { statements: number; before: number; after: boolean }[] = [];
+  labels: (string | undefined)[] = [];
   /** A chunk's script fails with this (after writing its `before` rows when `beforeLands`). */
   chunkFault?: (s: Statement[]) => Error | undefined;
   beforeLands = false;
@@ -38,11 +39,20 @@ class Wrapped implements Warehouse {
   historyScripts = 0;
   /** Rows a chunk's read returns, last first (BigQuery promises no order). */
   reverseReads = false;
+  /** A chunk's read returns nothing (its rows lost on the way back). */
+  dropReads = false;
+  /** A statement outside a script fails with this. */
+  executeFault?: (params?: Params) => Error | undefined;
   constructor(readonly inner: DuckDBWarehouse, readonly backend: BackendName = 'duckdb') {}
   query<R extends Row = Row>(sql: string, params?: Params, o?: QueryOptions) { this.queries.push(sql); return this.inner.query<R>(sql, params, o); }
-  execute(sql: string, params?: Params) { this.executes.push(sql); return this.inner.execute(sql, params); }
+  execute(sql: string, params?: Params) {
+    this.executes.push(sql);
+    const e = this.executeFault?.(params);
+    return e ? Promise.reject(e) : this.inner.execute(sql, params);
+  }
   async atomic(statements: Statement[], opts: AtomicOptions = {}): Promise<Row[]> {
     this.scripts.push({ statements: statements.length, before: opts.before?.length ?? 0, after: !!opts.after });
+    if (statements.length) this.labels.push(opts.label);
     if (!statements.length) {
       const e = this.historyFault?.(++this.historyScripts);
       if (e) throw e;
@@ -54,7 +64,7 @@ class Wrapped implements Warehouse {
       }
     }
     const rows = await this.inner.atomic(statements, opts);
-    return this.reverseReads ? [...rows].reverse() : rows;
+    return this.dropReads ? [] : this.reverseReads ? [...rows].reverse() : rows;
   }
   hold<X>(fn: () => Promise<X>) { return this.inner.hold(fn); }
   close() { return this.inner.close(); }
@@ -109,6 +119,7 @@ describe('runner on BigQuery: history rows ride in the chunk’s own script', ()
     expect(bq.executes).toEqual([]);
     // DELETE, INSERT, the two key checks, the success update; ahead of it: no_games, DependencyError, running.
     expect(bq.scripts).toEqual([{ statements: 5, before: 3, after: true }]);
+    expect(bq.labels).toEqual(['backfill/analytics/t']);
     // The plan's read and the abandoned-rows read; the rows written are counted by the chunk's own read.
     expect(bq.queries).toHaveLength(2);
     expect([s.statements, s.records, s.done, s.failed, s.skipped]).toEqual([4, 8, 4, 1, 1]);
@@ -271,6 +282,7 @@ describe('runner: stops, skips and retries, recorded as they happened', () => {
     await duck.execute(`INSERT INTO \`${project}.nba_raw.nbac_schedule\` (game_id, game_date, game_status) VALUES ('b1', DATE '2021-10-19', 3)`);
     const s = await runBackfill(duck, teamJob(fromBox, { phase: 'phase_4_precompute', dependencies: [] }), { dates: ['2021-10-18', '2021-10-19'] });
     expect(s.outcomes).toEqual([{ date: '2021-10-18', status: 'skipped', reason: 'no_games' }, { date: '2021-10-19', status: 'skipped', reason: 'bootstrap' }]);
+    expect([s.total, s.done, s.skipped]).toEqual([2, 2, 2]);
     expect((await history()).map((r) => [r.data_date, r.status, r.skip_reason])).toEqual([['2021-10-18', 'skipped', 'no_games'], ['2021-10-19', 'skipped', 'bootstrap']]);
   });
 
@@ -312,6 +324,16 @@ describe('runner: stops, skips and retries, recorded as they happened', () => {
     expect(await rowsOf()).toBe(0);
   });
 
+  it('a chunk whose running rows cannot be written fails alone; the next chunk runs', async () => {
+    const w = new Wrapped(duck);
+    let running = 0;
+    w.executeFault = (params) => (params?.status === 'running' && ++running === 1 ? new WarehouseError('CONFLICT', 'write-write conflict on the run history') : undefined);
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01', '2021-11-02'], chunks: 2 });
+    expect(s.outcomes).toEqual([{ date: '2021-11-01', status: 'failed', reason: 'write-write conflict on the run history' }, { date: '2021-11-02', status: 'success' }]);
+    // Running rows (failed), their closing, the next chunk's running rows and transaction.
+    expect([s.statements, s.records]).toEqual([4, 4]);
+  });
+
   it('a check error that names none of the chunk’s dates fails the chunk at once', async () => {
     const w = new Wrapped(duck);
     w.chunkFault = () => new Error('data check "keys unique" failed in nba_analytics.t: (details cut off)');
@@ -347,6 +369,15 @@ describe('runner: what it says of its output and its time', () => {
     expect(s.outputDates).toBeUndefined();
   });
 
+  it('a chunk whose read comes back empty: its rows are counted afterwards, and the run claims no output dates', async () => {
+    const w = new Wrapped(duck);
+    w.dropReads = true;
+    const s = await runBackfill(w, teamJob(fromBox), { dates: ['2021-11-01', '2021-11-02'] });
+    expect([s.records, s.outputDates]).toEqual([8, undefined]);
+    // The plan's read, the abandoned rows, and the count of the two dates' rows.
+    expect(w.queries).toHaveLength(3);
+  });
+
   it('its duration is measured from its own start: never more than the time around the call', async () => {
     const before = Date.now();
     const s = await runBackfill(duck, teamJob(fromBox), { dates: ['2021-11-01'] });
@@ -366,6 +397,16 @@ describe('runner: what it says of its output and its time', () => {
     const b = new Wrapped(duck);
     expect((await runBackfill(b, job, { dates: ['2021-11-01'], facts: partial })).outcomes).toEqual([{ date: '2021-11-01', status: 'success' }]);
     expect(factsReads(b)).toBe(1);
+  });
+
+  it('facts covering the dependency but not the scope are not used: the run reads both', async () => {
+    await duck.execute(`CREATE TABLE \`${project}.nba_raw.lines\` (game_date DATE)`);
+    await duck.execute(`INSERT INTO \`${project}.nba_raw.lines\` VALUES (DATE '2021-11-02')`);
+    const job = teamJob(fromBox, { scope: { table: 'nba_raw.lines', dateColumn: 'game_date', skipReason: 'no_props_lines' } });
+    const facts = await readDateFacts(duck, { dates: ['2021-11-01', '2021-11-02'] }, { tables: job.dependencies });
+    const w = new Wrapped(duck);
+    const s = await runBackfill(w, job, { dates: ['2021-11-01', '2021-11-02'], facts });
+    expect(s.outcomes).toEqual([{ date: '2021-11-01', status: 'skipped', reason: 'no_props_lines' }, { date: '2021-11-02', status: 'success' }]);
   });
 });
 
