@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { p, type Params } from '../warehouse/params.ts';
+import { insertParams, onDates } from '../jobs/dates.ts';
 import type { Statement, Warehouse } from '../warehouse/types.ts';
 import { table, LATEST_ATTEMPT } from '../queries/tables.ts';
 import type { Phase } from '../jobs/types.ts';
@@ -20,7 +21,9 @@ const COLUMNS = 'run_id, processor_name, phase, data_date, status, started_at, f
 /**
  * New attempt rows for dates, all with one status. The attempt number counts the
  * earlier rows for the same processor and date. `onlyNew`: only the dates this
- * run has no row for yet.
+ * run has no row for yet. Each lookup repeats the dates as constants (onDates)
+ * beside its row-by-row match: BigQuery skips partitions only for a constant
+ * bound, and would otherwise read the whole run history at every chunk.
  */
 export function insertAttempts(
   project: string, key: HistoryKey, dates: string[],
@@ -28,7 +31,7 @@ export function insertAttempts(
 ): Statement {
   const finished = row.status === 'running' ? 'CAST(NULL AS TIMESTAMP)' : 'CURRENT_TIMESTAMP()';
   const params: Params = {
-    run_id: key.runId, processor_name: key.processorName, phase: key.phase, dates: p.dates(dates),
+    run_id: key.runId, processor_name: key.processorName, phase: key.phase, ...insertParams(dates),
     status: row.status,
     errors: row.errors === undefined ? p.null('STRING') : row.errors,
     missing: p.strings(row.missing ?? []),
@@ -38,23 +41,23 @@ export function insertAttempts(
   return {
     sql: `INSERT INTO ${H(project)} (${COLUMNS})
 SELECT @run_id, @processor_name, @phase, d, @status, CURRENT_TIMESTAMP(), ${finished}, 0, @errors, @missing, @skip_reason,
-  (SELECT COUNT(*) FROM ${H(project)} h WHERE h.processor_name = @processor_name AND h.data_date = d) + 1,
+  (SELECT COUNT(*) FROM ${H(project)} h WHERE h.processor_name = @processor_name AND h.data_date = d AND ${onDates('h.data_date')}) + 1,
   @host, @pid
 FROM UNNEST(@dates) AS d${row.onlyNew ? `
-WHERE NOT EXISTS (SELECT 1 FROM ${H(project)} r WHERE r.run_id = @run_id AND r.processor_name = @processor_name AND r.data_date = d)` : ''}`,
+WHERE NOT EXISTS (SELECT 1 FROM ${H(project)} r WHERE r.run_id = @run_id AND r.processor_name = @processor_name AND r.data_date = d AND ${onDates('r.data_date')})` : ''}`,
     params,
   };
 }
 
-/** Marks this run's running rows for dates as succeeded, counting what the output holds. */
+/** Marks this run's running rows for dates as succeeded, counting what the output holds on those dates alone (constant bounds, as above). */
 export function markSucceeded(project: string, key: HistoryKey, dates: string[], output: { table: string; dateColumn: string }): Statement {
   return {
     sql: `UPDATE ${H(project)} AS h
 SET status = 'success',
   finished_at = CURRENT_TIMESTAMP(),
-  records_processed = (SELECT COUNT(*) FROM ${table(project, output.table)} o WHERE o.${output.dateColumn} = h.data_date)
-WHERE h.run_id = @run_id AND h.processor_name = @processor_name AND h.data_date IN UNNEST(@dates)`,
-    params: { run_id: key.runId, processor_name: key.processorName, dates: p.dates(dates) },
+  records_processed = (SELECT COUNT(*) FROM ${table(project, output.table)} o WHERE o.${output.dateColumn} = h.data_date AND ${onDates(`o.${output.dateColumn}`)})
+WHERE h.run_id = @run_id AND h.processor_name = @processor_name AND ${onDates('h.data_date')}`,
+    params: { run_id: key.runId, processor_name: key.processorName, ...insertParams(dates) },
   };
 }
 
