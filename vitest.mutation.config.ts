@@ -15,6 +15,7 @@ export const MUTATION_TESTS = [
   'test/season-status.test.ts', // the state's facts and season statuses, on small in-memory warehouses
   'test/final-evidence.test.ts', // what Step 5 loads from the warehouse
   'test/final-edges.test.ts', // Step 5's re-run plan, ranges, quality and screen at their edges
+  'test/final-outcomes.test.ts', // Step 5's expected outcomes, basis and difference line by line
   'test/runner.test.ts',
   'test/runner-paths.test.ts', // the runner's BigQuery, loader and fault paths, on a wrapped in-memory warehouse
   'test/runner-crash-points.test.ts', // RUNBOOK_CRASH_AT's points, the kill caught

@@ -81,6 +81,42 @@ describe('the re-run plan, job by job and date by date', () => {
   });
 });
 
+describe('the re-run plan: what the first run of mutation testing on it left', () => {
+  const jobOrder = ['raw/a', 'analytics/y1', 'analytics/y2', 'precompute/x'];
+  const jobForTable = (t: string) => ({ 'nba_analytics.y1': 'analytics/y1', 'nba_analytics.y2': 'analytics/y2' } as Record<string, string>)[t];
+
+  it('a Phase 4 date blocked by two stuck inputs names both', () => {
+    const plan = rerunPlan([
+      { job: 'precompute/x', date: '2021-11-01', missing: ['nba_analytics.y1', 'nba_analytics.y2'], why: 'DependencyError' },
+      { job: 'analytics/y2', date: '2021-11-01', missing: ['nba_raw.a'], why: 'DependencyError' },
+      { job: 'analytics/y1', date: '2021-11-01', missing: ['nba_raw.a'], why: 'DependencyError' },
+    ], { jobOrder, jobForTable, sourceUnavailable: () => true });
+    expect(plan.unrecoverable.map((u) => [u.job, u.why])).toEqual([
+      ['analytics/y1', 'the source has nothing for nba_raw.a (its re-load already failed)'],
+      ['analytics/y2', 'the source has nothing for nba_raw.a (its re-load already failed)'],
+      ['precompute/x', 'its input nba_analytics.y1, nba_analytics.y2 cannot be filled either'],
+    ]);
+  });
+
+  it('a job’s dates in date order, also when a later job adds an earlier one', () => {
+    const plan = rerunPlan([
+      { job: 'analytics/y1', date: '2021-11-03', missing: [], why: 'ProcessorError' },
+      { job: 'precompute/x', date: '2021-11-01', missing: ['nba_analytics.y1'], why: 'DependencyError' },
+    ], { jobOrder, jobForTable, sourceUnavailable: () => false });
+    expect(plan.steps[0]).toMatchObject({ job: 'analytics/y1', dates: ['2021-11-01', '2021-11-03'], command: cmd('analytics/y1', '2021-11-01,2021-11-03') });
+  });
+
+  it('a date before a season given its range stays in the list', () => {
+    const seasons = { ranges: [{ start: '2021-10-19', end: '2022-04-10' }, { start: '2022-10-18', end: '2023-04-09' }], expected: () => ['2021-11-01', '2021-11-02', '2022-10-18'] };
+    const plan = rerunPlan(['2021-11-01', '2022-10-18'].map((date) => ({ job: 'analytics/y1', date, missing: [], why: 'never run' })),
+      { jobOrder, jobForTable, sourceUnavailable: () => false, seasons });
+    expect(plan.steps.map((s) => [s.dates, s.command])).toEqual([
+      [['2022-10-18'], './bin/run_backfill.sh analytics/y1 --start-date=2022-10-18 --end-date=2023-04-09'],
+      [['2021-11-01'], cmd('analytics/y1', '2021-11-01')],
+    ]);
+  });
+});
+
 describe('planFor: the plan from Step 5’s outcomes', () => {
   const source = (job: string, table: string): CoverageSource => ({ job, processorName: 'P', phase: 'phase_3_analytics', output: { name: table, dateColumn: 'game_date' } });
   const outcome = (job: string, table: string, expected: string[], missing: { date: string; missing?: string[]; unavailable?: string[] }[]) => ({
