@@ -16,6 +16,9 @@ const SOURCES = {
     job: 'analytics/upcoming_player_game_context', processorName: 'UpcomingPlayerGameContextProcessor', phase: 'phase_3_analytics',
     output: { name: 'nba_analytics.upcoming_player_game_context', dateColumn: 'game_date' }, scope: { table: 'nba_raw.odds_api_player_points_props', dateColumn: 'game_date' },
   },
+  raw: { job: 'raw/nbac_team_boxscore', processorName: 'NbacTeamBoxscoreProcessor', phase: 'phase_2_raw', output: { name: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date' } },
+  tdgs: { job: 'analytics/team_defense_game_summary', processorName: 'TeamDefenseGameSummaryProcessor', phase: 'phase_3_analytics', output: { name: 'nba_analytics.team_defense_game_summary', dateColumn: 'game_date' } },
+  tdza: { job: 'precompute/team_defense_zone_analysis', processorName: 'TeamDefenseZoneAnalysisProcessor', phase: 'phase_4_precompute', output: { name: 'nba_precompute.team_defense_zone_analysis', dateColumn: 'analysis_date' } },
   psza: { job: 'precompute/player_shot_zone_analysis', processorName: 'PlayerShotZoneAnalysisProcessor', phase: 'phase_4_precompute', output: { name: 'nba_precompute.player_shot_zone_analysis', dateColumn: 'analysis_date' } },
 } satisfies Record<string, CoverageSource>;
 
@@ -78,5 +81,22 @@ describe('expected outcomes, line by line', () => {
     ]);
     const before = facts({ start: '2024-10-22', end: '2024-11-10' }, ['2024-10-22', '2024-11-01'], { source: SOURCES.pgs, present: ['2024-10-22', '2024-11-01'] });
     expect(expectedOutcomes(before, { asOf: AS_OF })[0].basis).toEqual(['2 final game dates in 2024-10-22..2024-11-10', "regular seasons (the original's ranges): 2"]);
+  });
+
+  it('a missing date’s unavailable inputs are the Phase 2 tables whose re-load failed, never a failed Phase 3 table', () => {
+    const failed = (errors: string, missing: string[] | null = null): LatestAttempt => ({ status: 'failed', skip_reason: null, missing_dependencies: missing, errors });
+    const table = (source: CoverageSource, latest: LatestAttempt): TableFacts => ({ source, present: new Set(['2021-11-01']), latest: new Map([['2021-11-03', latest]]), outOfScope: new Set() });
+    const f: CoverageFacts = {
+      range: { start: '2021-11-01', end: '2021-11-05' }, gameDates: new Set(['2021-11-01', '2021-11-03']),
+      tables: [
+        table(SOURCES.raw, failed('{"error_type":"SourceUnavailable"}')),
+        table(SOURCES.tdgs, failed('{"error_type":"DependencyError"}', ['nba_raw.nbac_team_boxscore'])),
+        table(SOURCES.tdza, failed('{"error_type":"DependencyError"}', ['nba_analytics.team_defense_game_summary'])),
+      ],
+    };
+    expect(expectedOutcomes(f, { asOf: AS_OF }).map((o) => [o.row.table, o.missing])).toEqual([
+      ['team_defense_game_summary', [{ date: '2021-11-03', why: 'DependencyError (nba_raw.nbac_team_boxscore)', missing: ['nba_raw.nbac_team_boxscore'], unavailable: ['nba_raw.nbac_team_boxscore'] }]],
+      ['team_defense_zone_analysis', [{ date: '2021-11-03', why: 'DependencyError (nba_analytics.team_defense_game_summary)', missing: ['nba_analytics.team_defense_game_summary'], unavailable: [] }]],
+    ]);
   });
 });
