@@ -83,7 +83,8 @@ team_window AS (
  * of his team's last n final games before the date (teamWindowCtes), those for
  * which his data exists: his Phase 3 row, or, in a game Phase 3 holds, the
  * gamebook recording him inactive or DNP (not playing is data too).
- * completeness_pct = games_present / n.
+ * completeness_pct = games_present / n. `player_present` holds each player and
+ * game once (UNION DISTINCT), so a game found both ways counts once.
  */
 export function playerCoverageCtes(project: string, n: number): string {
   const gamebook = tableRef(project, 'nba_raw.nbac_gamebook_player_stats');
@@ -97,7 +98,7 @@ phase3_window_games AS (
 ),
 player_present AS (
   SELECT player_lookup, game_id FROM player_log WHERE game_id IN (SELECT game_id FROM window_games)
-  UNION ALL
+  UNION DISTINCT
   SELECT g.player_lookup, g.game_id
   FROM ${gamebook} AS g
   WHERE g.player_status IN ('inactive', 'dnp')
@@ -106,7 +107,7 @@ player_present AS (
     AND g.game_id IN (SELECT game_id FROM phase3_window_games)
 ),
 player_coverage AS (
-  SELECT r.as_of_date, r.player_lookup, COUNT(DISTINCT pp.game_id) AS games_present
+  SELECT r.as_of_date, r.player_lookup, COUNT(pp.game_id) AS games_present
   FROM roster AS r
   JOIN team_window AS tw ON tw.as_of_date = r.as_of_date AND tw.team_abbr = r.team_abbr
   LEFT JOIN player_present AS pp ON pp.player_lookup = r.player_lookup AND pp.game_id = tw.game_id
@@ -175,14 +176,6 @@ export type PlayerLogColumn = (typeof PLAYER_LOG_COLUMNS)[number];
 const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_rate']);
 
 /**
- * Season-to-date averages of a FLOAT64 column are summed from blocks of this many
- * games, and a player's season may hold at most MAX_SEASON_GAMES of his games
- * (82, the play-in and four playoff rounds fit; more fails the statement).
- */
-const SEASON_BLOCK_GAMES = 16;
-export const MAX_SEASON_GAMES = 128;
-
-/**
  * After `team_dates`, CTEs set-based (history is read once, not once per date):
  *  - `player_log`: every game each player played (minutes > 0) in the seasons of
  *    the requested dates, before the last of them, numbered oldest first within
@@ -201,47 +194,25 @@ export const MAX_SEASON_GAMES = 128;
  * game_date < D <= next_game_date (or no next game). Its game_index is the number
  * of his games this season before D (roster's `last_game_index`), so his last N
  * games are the rows numbered last_game_index − N + 1 … last_game_index
- * (`recentGamesCte`) and his season so far the rows up to it.
+ * (`recentGamesCte`) and his season so far the rows up to it: the season
+ * average is player_log's running average at that row.
  *
  * Season averages are computed so that a date's figure depends on nothing but
- * his games before it, to the last bit: an INT64 column's running average is
- * exact (integer sums); a FLOAT64 column's is added up from sums over fixed
- * blocks of 16 games (`season_blocks`), since the rounding of a running sum over
- * the whole log can change with the number of rows read.
+ * his games before it, to the last bit: a running sum of FLOAT64 values is
+ * rounded along the way, and how (the order in which partial sums are added)
+ * can change with the number of rows read, so every running sum is of exact
+ * values: INT64 columns as they are, FLOAT64 columns cast to NUMERIC (nine
+ * decimal places: a value moves by less than 5e-10), whose sums are exact; the
+ * average is then cast back to FLOAT64. One window per column over the log the
+ * statement reads anyway, where blocks of games joined back per date cost more.
  */
 export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = []): string {
   const pgs = tableRef(project, 'nba_analytics.player_game_summary');
   const ordered = 'PARTITION BY g.player_lookup, g.season_year ORDER BY g.game_date, g.game_id';
-  const exact = seasonAverages.filter((c) => !FLOAT_COLUMNS.has(c));
-  const blocked = seasonAverages.filter((c) => FLOAT_COLUMNS.has(c));
-  const block = `${ordered} ROWS BETWEEN ${SEASON_BLOCK_GAMES - 1} PRECEDING AND CURRENT ROW`;
-  const logWindows = [
-    ...exact.map((c) => `AVG(g.${c}) OVER (${ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${c}_avg_season`),
-    ...blocked.map((c) => `SUM(g.${c}) OVER (${block}) AS ${c}_block_sum, COUNT(g.${c}) OVER (${block}) AS ${c}_block_count`),
-  ].map((x) => `,\n    ${x}`).join('');
-  const rosterName = blocked.length ? 'roster_players' : 'roster';
-  const blocks = Array.from({ length: MAX_SEASON_GAMES / SEASON_BLOCK_GAMES }, (_, j) => j * SEASON_BLOCK_GAMES);
-  const blockedAverage = (c: string) => `CASE WHEN r.last_game_index > ${MAX_SEASON_GAMES}
-      THEN ERROR(CONCAT('more than ${MAX_SEASON_GAMES} games in a season for ', r.player_lookup))
-      ELSE SAFE_DIVIDE(${blocks.map((b) => `COALESCE(MAX(CASE WHEN g.game_index = r.last_game_index - ${b} THEN g.${c}_block_sum END), 0)`).join('\n        + ')},
-        SUM(g.${c}_block_count)) END AS ${c}_avg_season`;
-  const seasonBlocks = blocked.length ? `,
--- FLOAT64 season averages: the sums of his blocks of ${SEASON_BLOCK_GAMES} games ending at his latest game,
--- ${SEASON_BLOCK_GAMES} before it, …, added newest first.
-season_blocks AS (
-  SELECT r.as_of_date, r.player_lookup,
-    ${blocked.map(blockedAverage).join(',\n    ')}
-  FROM roster_players AS r
-  CROSS JOIN ${unnestBack('r.last_game_index', blocks, 'block_end')}
-  JOIN player_log AS g
-    ON g.player_lookup = r.player_lookup AND g.season_year = r.season_year AND g.game_index = block_end
-  GROUP BY r.as_of_date, r.player_lookup, r.last_game_index
-),
-roster AS (
-  SELECT r.*, ${blocked.map((c) => `b.${c}_avg_season`).join(', ')}
-  FROM roster_players AS r
-  JOIN season_blocks AS b ON b.as_of_date = r.as_of_date AND b.player_lookup = r.player_lookup
-)` : '';
+  const running = `${ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  const logWindows = seasonAverages.map((c) => (FLOAT_COLUMNS.has(c)
+    ? `CAST(AVG(CAST(g.${c} AS NUMERIC)) OVER (${running}) AS FLOAT64) AS ${c}_avg_season`
+    : `AVG(g.${c}) OVER (${running}) AS ${c}_avg_season`)).map((x) => `,\n    ${x}`).join('');
   return `player_log AS (
   SELECT g.player_lookup, g.season_year, ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')},
     ROW_NUMBER() OVER (${ordered}) AS game_index,
@@ -261,16 +232,16 @@ team_recent AS (
     recent.game_date AS team_game_date
   ${lastTeamGamesFrom({ log: 'team_log', index: 'team_game_index', next: 'next_team_date' }, ROSTER_RECENT_GAMES, 'recent', 'recent_index')}
 ),
-${rosterName} AS (
+roster AS (
   SELECT tr.as_of_date, tr.season_year, tr.game_id, tr.team_abbr, tr.opponent_abbr, tr.is_home,
     pl.player_lookup, pl.game_date AS last_game_date, pl.game_index AS last_game_index${
-  exact.map((c) => `,\n    pl.${c}_avg_season`).join('')}
+  seasonAverages.map((c) => `,\n    pl.${c}_avg_season`).join('')}
   FROM team_recent AS tr
   JOIN player_log AS pl
     ON pl.team_abbr = tr.team_abbr AND pl.season_year = tr.season_year AND pl.game_date = tr.team_game_date
   -- His latest game before the date.
   WHERE COALESCE(pl.next_game_date, DATE '9999-12-31') >= tr.as_of_date
-)${seasonBlocks}`;
+)`;
 }
 
 /** 0, 1, …, n − 1. */
