@@ -49,7 +49,8 @@ const GAMEBOOK = table('nba_raw.nbac_gamebook_player_stats');
 //  T9 2020-12-01 FFF-GGG, season_year 2021 by mistake (older than any season: only the date bound drops it).
 //
 // League C, season 2020, for long seasons (no limit on games): x1 (XXX) plays 129 games on 2020-10-01 +0 … +128,
-// y1 (YYY) 128 games on 2020-10-01 +0 … +127, points = i + 1 and minutes = i + 1.25 in the game of day +i;
+// y1 (YYY) 128 games on 2020-10-01 +0 … +127, points = i + 1 and minutes = i + 1.25 in the game of day +i
+// (y1's usage_rate 20.1234567891, ten decimal places, in every game);
 // K1 2021-03-01 XXX-ZZZ and K2 2021-03-02 YYY-ZZZ scheduled.
 
 const day = (start: string, n: number) => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -73,8 +74,8 @@ function scheduleRows(): object[] {
 
 function playerRows(): object[] {
   const rows: object[] = [];
-  const row = (player_lookup: string, team_abbr: string, game_id: string, game_date: string, season_year: number, points: number, minutes: number) =>
-    rows.push({ game_id, game_date, season_year, player_lookup, team_abbr, points, minutes, rebounds: 1, assists: 2, usage_rate: 20.5, fg_attempted: 9, fg3_attempted: 3 });
+  const row = (player_lookup: string, team_abbr: string, game_id: string, game_date: string, season_year: number, points: number, minutes: number, usage_rate = 20.5) =>
+    rows.push({ game_id, game_date, season_year, player_lookup, team_abbr, points, minutes, rebounds: 1, assists: 2, usage_rate, fg_attempted: 9, fg3_attempted: 3 });
   for (let k = 1; k <= 20; k++) {
     const id = `A${pad(k)}`;
     const date = `2023-11-${pad(k)}`;
@@ -94,7 +95,7 @@ function playerRows(): object[] {
   for (const [id, date, team, players] of b) for (const pl of players) row(pl, team, id, date, 2023, 10, 30);
   for (let i = 0; i < 129; i++) {
     row('x1', 'XXX', `X${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25);
-    if (i < 128) row('y1', 'YYY', `Y${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25);
+    if (i < 128) row('y1', 'YYY', `Y${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25, 20.1234567891);
   }
   return rows;
 }
@@ -397,6 +398,13 @@ describe('rosterCtes: player_log, team_recent, roster and season averages', () =
       'SELECT player_lookup, last_game_index, minutes_avg_season, points_avg_season FROM roster');
     // y1: minutes 1.25 … 128.25 → (128·129/2 + 128·0.25)/128 = 64.5 + 0.25; points 1 … 128 → 64.5.
     expect(rows).toEqual([{ player_lookup: 'y1', last_game_index: 128, minutes_avg_season: 64.75, points_avg_season: 64.5 }]);
+  });
+
+  it('a FLOAT64 season average adds each value to nine decimal places (NUMERIC), so its sum is exact', async () => {
+    const rows = await run(['2021-03-02'], [teamDatesCte(PROJECT), rosterCtes(PROJECT, ['usage_rate'])],
+      'SELECT player_lookup, usage_rate_avg_season FROM roster');
+    // y1: 128 games of 20.1234567891 → 20.123456789 each (nine places), 128 · 20.123456789 / 128.
+    expect(rows).toEqual([{ player_lookup: 'y1', usage_rate_avg_season: 20.123456789 }]);
   });
 
   it('a FLOAT64 season average has no limit on games either: 129 of them', async () => {
