@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { renderTable, shorten, shortenAll, wrapText } from '../lib/notebook/output.ts';
+import { Output, renderTable, shorten, shortenAll, wrapText } from '../lib/notebook/output.ts';
 import { progressLine, formatDuration } from '../lib/notebook/progress.ts';
 
 describe('bq-style tables', () => {
@@ -89,5 +90,37 @@ describe('readable from 60 columns up, within 100', () => {
     expect(line.length).toBeLessThanOrEqual(60);
     // The tail takes 30; the bar its minimum 6 (2 of 6 filled: 50/166); the label the 20 left. ETA: 10 s / 50 × 116 = 23 s.
     expect(line).toBe('analytic…ame_context [##....]   50/166  2 failed 10s eta 23s');
+  });
+});
+
+describe('a table on a wide terminal', () => {
+  // Five Phase 3 jobs with the columns of 2.1.1's gate: 40 + 12 + 12 + 9 + 17 + 16 characters and
+  // 7 borders make 113, wider than the 100 columns prose keeps to.
+  const jobs = ['analytics/player_game_summary', 'analytics/team_defense_game_summary', 'analytics/team_offense_game_summary',
+    'analytics/upcoming_team_game_context', 'analytics/upcoming_player_game_context'];
+  const rows = jobs.map((job) => ({ job, game_dates: 165, to_process: 164, skipped: 0, dependency_gaps: 1, skip_reason: 'no_props_lines' }));
+  const shown = (stream: PassThrough & { isTTY?: boolean; columns?: number }) => {
+    let text = '';
+    stream.on('data', (d) => { text += String(d); });
+    const out = new Output({ json: false, stdout: stream });
+    out.table(Object.keys(rows[0]), rows);
+    out.info('x '.repeat(80));
+    return text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter(Boolean);
+  };
+  const tty = (columns: number) => Object.assign(new PassThrough(), { isTTY: true, columns });
+
+  it('uses the terminal past 100 columns rather than cut a name; prose still wraps at 100', () => {
+    const lines = shown(tty(160));
+    const table = lines.filter((l) => /^[+|]/.test(l));
+    expect(Math.max(...table.map((l) => l.length))).toBe(113);
+    for (const job of jobs) expect(table.some((l) => l.includes(`| ${job} `)), job).toBe(true);
+    for (const l of lines.filter((x) => !/^[+|]/.test(x))) expect(l.length).toBeLessThanOrEqual(100);
+  });
+  it('cuts to a narrower terminal, and to 100 when not a terminal (logs, pipes)', () => {
+    for (const [stream, width] of [[tty(90), 90], [Object.assign(new PassThrough(), { columns: 160 }), 100]] as const) {
+      const table = shown(stream).filter((l) => /^[+|]/.test(l));
+      expect(Math.max(...table.map((l) => l.length))).toBeLessThanOrEqual(width);
+      expect(table.some((l) => l.includes('| analytics/player_game_summary '))).toBe(false);
+    }
   });
 });

@@ -28,8 +28,17 @@ export class Output {
 
   /** Width to lay out in: the terminal's, capped at 100 so tmux panes stay tidy (not a terminal: 100). */
   get width(): number {
+    return Math.min(this.tableWidth, 100);
+  }
+
+  /**
+   * Width a table may take: the whole terminal, since a name cut to fit 100
+   * columns is harder to read than a wider table (not a terminal: 100, so logs
+   * and pipes stay as they were).
+   */
+  get tableWidth(): number {
     const cols = this.human.isTTY ? this.human.columns : undefined;
-    return Math.max(40, Math.min(cols && cols > 0 ? cols : 100, 100));
+    return Math.max(40, cols && cols > 0 ? cols : 100);
   }
 
   line(text = ''): void { this.human.write(`${text}\n`); }
@@ -62,7 +71,7 @@ export class Output {
     this.line(lines.map((l) => `    ${this.c.cyan(l)}`).join('\n'));
   }
   table(columns: Column[] | string[], rows: Row[], opts: { empty?: string } = {}): void {
-    this.line(renderTable(columns, rows, { width: this.width, chalk: this.c, empty: opts.empty }));
+    this.line(renderTable(columns, rows, { width: this.tableWidth, chalk: this.c, empty: opts.empty }));
   }
 }
 
