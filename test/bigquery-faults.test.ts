@@ -72,7 +72,8 @@ describe('a chunk and its run history commit together', () => {
 function runScript(args: string[], sb: ReturnType<typeof sandbox>): Promise<{ code: number; stdout: string; stderr: string; errorAt: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(ROOT, 'runbook', '02-phase3.mts'), args, {
-      cwd: ROOT, env: { ...process.env, ...NO_GOOGLE, NO_COLOR: '1', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal, TMUX: '', STY: '' },
+      // The client's backoff from 50 ms instead of 500 (the same five tries): the 503 burst is waited out in a tenth of the time.
+      cwd: ROOT, env: { ...process.env, ...NO_GOOGLE, NO_COLOR: '1', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal, TMUX: '', STY: '', RUNBOOK_BQ_RETRY_BASE_MS: '50' },
     });
     let stdout = '';
     let stderr = '';

@@ -45,8 +45,11 @@ async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
     case 'bigquery': {
       // Loaded only when asked for: the embedded default never pays for the client.
       const { BigQueryWarehouse } = await import('./bigquery.ts');
+      // RUNBOOK_BQ_RETRY_BASE_MS: the first pause of the backoff on transient errors (default 500 ms, doubling).
+      const base = Number(process.env.RUNBOOK_BQ_RETRY_BASE_MS);
       return new BigQueryWarehouse({
         project: cfg.project, location: cfg.location, endpoint: cfg.endpoint, maxBytesBilled: cfg.maxBytesBilled,
+        retry: Number.isFinite(base) && base > 0 ? { baseDelayMs: base } : undefined,
       });
     }
     default:
