@@ -6,9 +6,8 @@
  * plan (EXPLAIN (FORMAT JSON)) of each job's insert, scan by scan.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandbox } from './support/scripts.ts';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { PHASE2_TABLES, type TableDef } from '../lib/seed/schema.ts';
 import { PHASE3_JOBS, PHASE4_JOBS } from '../lib/jobs/registry.ts';
@@ -41,13 +40,12 @@ const TABLES = new Map<string, TableDef>([RUN_HISTORY, ...PHASE2_TABLES, ...PHAS
 
 describe('Phase 3/4 reads are bounded by constant dates', () => {
   let dir: string;
+  let file: string;
   let w: DuckDBWarehouse;
   // Read-only checks of one warehouse: the real Phase 3 and 4 runs come first, so every table
   // holds rows on the dates (DuckDB plans a read that finds nothing as an empty result).
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-bounds-'));
-    const file = path.join(dir, 'w.duckdb');
-    fs.copyFileSync(inject('seededTemplate'), file);
+    ({ dir, warehouse: file } = sandbox());
     w = new DuckDBWarehouse({ file, project: PROJECT });
     for (const job of [...PHASE3_JOBS, ...PHASE4_JOBS]) {
       const run = await runBackfill(w, job, { dates: [...AROUND, ...DATES] });

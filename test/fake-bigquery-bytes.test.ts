@@ -6,9 +6,8 @@
  * expected figures are worked out by hand from the rows put in.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandbox } from './support/scripts.ts';
 import { BigQueryWarehouse } from '../lib/warehouse/bigquery.ts';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { p } from '../lib/warehouse/params.ts';
@@ -119,9 +118,9 @@ describe('a real Phase 4 insert for 3 dates, on the seeded warehouse', () => {
   let fake: FakeBigQuery;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-bytes-'));
-    const file = path.join(dir, 'w.duckdb');
-    fs.copyFileSync(inject('seededTemplate'), file);
+    const sb = sandbox();
+    dir = sb.dir;
+    const file = sb.warehouse;
     // The Phase 3 table it reads, over every season (so most of it lies outside the year read).
     const d = new DuckDBWarehouse({ file, project: PROJECT });
     const pgs = PHASE3_JOBS.find((j) => j.job === 'analytics/player_game_summary')!;

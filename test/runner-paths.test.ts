@@ -9,12 +9,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
-import { ensureBaseSchema } from '../lib/warehouse/open.ts';
-import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
 import { p, type Params } from '../lib/warehouse/params.ts';
 import { WarehouseError, type AtomicOptions, type BackendName, type QueryOptions, type Row, type Statement, type Warehouse } from '../lib/warehouse/types.ts';
 import { planTables, runBackfill, RunStopped, type LoadResult, type RunnableJob } from '../lib/backfill/runner.ts';
 import { readDateFacts } from '../lib/backfill/date-facts.ts';
+import { TWELVE_DATES, fromBox, openTwelveDates, teamJob } from './support/twelve-dates.ts';
 
 const project = 'nba-props-platform';
 const H = `\`${project}.nba_reference.processor_run_history\``;
@@ -70,43 +69,16 @@ class Wrapped implements Warehouse {
   close() { return this.inner.close(); }
 }
 
-// Twelve dates with two final games each (LAL v GSW, BOS v NYK); team box scores on every date but 11-03.
-const dates = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06', '2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11', '2021-11-12', '2021-11-13'];
+const dates = TWELVE_DATES;
 let duck: DuckDBWarehouse;
 
-beforeEach(async () => {
-  duck = new DuckDBWarehouse({ file: ':memory:', project });
-  await ensureBaseSchema(duck);
-  for (const t of PHASE2_TABLES) await duck.execute(createTableSql(t, project));
-  const schedule: Record<string, unknown>[] = [];
-  const box: Record<string, unknown>[] = [];
-  for (const [i, d] of dates.entries()) {
-    for (const g of [0, 1]) {
-      const [h, a] = g ? ['BOS', 'NYK'] : ['LAL', 'GSW'];
-      schedule.push({ game_id: `g${i}-${g}`, game_date: d, game_status: 3, home_team_abbr: h, away_team_abbr: a });
-      if (d !== '2021-11-03') for (const team of [h, a]) box.push({ game_id: `g${i}-${g}`, game_date: d, team_abbr: team, points: 100 });
-    }
-  }
-  for (const [name, rows] of [['nba_raw.nbac_schedule', schedule], ['nba_raw.nbac_team_boxscore', box]] as const) {
-    const cols = PHASE2_TABLES.find((t) => t.name === name)!.columns.map(([c]) => c);
-    await duck.append(name, cols, rows.map((r) => cols.map((c) => r[c] ?? null)));
-  }
-  await duck.execute(`CREATE TABLE IF NOT EXISTS ${T} (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`);
-});
+beforeEach(async () => { duck = await openTwelveDates(project); });
 afterEach(async () => {
   vi.restoreAllMocks();
   vi.useRealTimers();
   await duck.close();
 });
 
-const fromBox = 'SELECT game_id, team_abbr, game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)';
-const teamJob = (select: string, extra: Partial<RunnableJob> = {}): RunnableJob => ({
-  job: 'analytics/t', processorName: 'TProcessor', phase: 'phase_3_analytics',
-  output: { name: 'nba_analytics.t', dateColumn: 'game_date', keys: ['game_id', 'team_abbr'] },
-  dependencies: [{ table: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date', lookbackDays: 0, required: true }],
-  insertSql: (pr) => `INSERT INTO \`${pr}.nba_analytics.t\` (game_id, team_abbr, game_date, points) ${select.replaceAll('$P', pr)}`,
-  ...extra,
-});
 /** Every history row, in date and attempt order. */
 const history = async () => (await duck.query(`SELECT data_date, status, attempt, errors, skip_reason, records_processed FROM ${H} ORDER BY data_date, attempt`)).rows;
 const rowsOf = async (where = 'TRUE') => Number((await duck.query(`SELECT COUNT(*) AS n FROM ${T} WHERE ${where}`)).rows[0].n);

@@ -1,50 +1,21 @@
 /** The runner on a small in-memory warehouse, with jobs made for the test. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
-import { ensureBaseSchema } from '../lib/warehouse/open.ts';
-import { PHASE2_TABLES, createTableSql } from '../lib/seed/schema.ts';
 import { p } from '../lib/warehouse/params.ts';
 import { parseCheckFailure, runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
 import { datesWithout, missingByPhase, missingDependencies, RunStopped } from '../lib/backfill/runner.ts';
+import { TWELVE_DATES, fromBox, openTwelveDates, teamJob } from './support/twelve-dates.ts';
 import { listenForPlans, type RunPlan as AnnouncedPlan } from '../lib/monitor/plans.ts';
 
 const project = 'nba-props-platform';
-const dates = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06', '2021-11-08', '2021-11-09', '2021-11-10', '2021-11-11', '2021-11-12', '2021-11-13'];
+const dates = TWELVE_DATES;
 let w: DuckDBWarehouse;
 
-/** Two games a date; team box scores for every date but 11-03. */
-beforeEach(async () => {
-  w = new DuckDBWarehouse({ file: ':memory:', project });
-  await ensureBaseSchema(w);
-  for (const t of PHASE2_TABLES) await w.execute(createTableSql(t, project));
-  const schedule: Record<string, unknown>[] = [];
-  const box: Record<string, unknown>[] = [];
-  for (const [i, d] of dates.entries()) {
-    for (const g of [0, 1]) {
-      const [h, a] = g ? ['BOS', 'NYK'] : ['LAL', 'GSW'];
-      schedule.push({ game_id: `g${i}-${g}`, game_date: d, game_status: 3, home_team_abbr: h, away_team_abbr: a });
-      if (d !== '2021-11-03') for (const team of [h, a]) box.push({ game_id: `g${i}-${g}`, game_date: d, team_abbr: team, points: 100 });
-    }
-  }
-  // Appended in one go each (a statement per row made this the slowest part of every test).
-  for (const [name, rows] of [['nba_raw.nbac_schedule', schedule], ['nba_raw.nbac_team_boxscore', box]] as const) {
-    const cols = PHASE2_TABLES.find((t) => t.name === name)!.columns.map(([c]) => c);
-    await w.append(name, cols, rows.map((r) => cols.map((c) => r[c] ?? null)));
-  }
-  await w.execute(`CREATE TABLE IF NOT EXISTS \`${project}.nba_analytics.t\` (game_id STRING, team_abbr STRING, game_date DATE, points INT64)`);
-});
+beforeEach(async () => { w = await openTwelveDates(project); });
 // Closed after each test, passed or failed: a database left open by a failed test
 // is torn down later by the garbage collector, which aborts a reused test worker.
 afterEach(async () => { await w.close(); });
 
-const teamJob = (select: string, extra: Partial<RunnableJob> = {}): RunnableJob => ({
-  job: 'analytics/t', processorName: 'TProcessor', phase: 'phase_3_analytics',
-  output: { name: 'nba_analytics.t', dateColumn: 'game_date', keys: ['game_id', 'team_abbr'] },
-  dependencies: [{ table: 'nba_raw.nbac_team_boxscore', dateColumn: 'game_date', lookbackDays: 0, required: true }],
-  insertSql: (pr) => `INSERT INTO \`${pr}.nba_analytics.t\` (game_id, team_abbr, game_date, points) ${select.replaceAll('$P', pr)}`,
-  ...extra,
-});
-const fromBox = 'SELECT game_id, team_abbr, game_date, points FROM `$P.nba_raw.nbac_team_boxscore` WHERE game_date IN UNNEST(@dates)';
 const latest = async () => (await w.query(`SELECT data_date, status, errors FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY data_date ORDER BY attempt DESC) rn FROM \`${project}.nba_reference.processor_run_history\`) WHERE rn = 1 ORDER BY data_date`)).rows;
 
 // First in the file: under mutation testing a test that kills a mutant ends its run early.

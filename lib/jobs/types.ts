@@ -47,4 +47,3 @@ export interface ProcessorDef {
    */
   insertSql(project: string): string;
 }
-

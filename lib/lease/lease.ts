@@ -17,6 +17,7 @@ import { unlessMissing, type Row, type Statement, type Warehouse } from '../ware
 import { table } from '../queries/tables.ts';
 import { bookkeepingDdl, createBookkeepingTable } from '../warehouse/bookkeeping-table.ts';
 import { EXIT, Interrupted } from '../notebook/errors.ts';
+import { envMs } from '../notebook/env.ts';
 
 export interface LeaseKey { season: string; phase: string }
 export interface LeaseOwner { runId: string; script: string; operator: string; host: string; pid: number }
@@ -56,10 +57,6 @@ const COLUMNS: [string, string][] = [
 /** The leases table's DDL (dataset included), for a script to create with its other tables in one job. */
 export const leasesDdl = (w: Warehouse, dataset: string) => bookkeepingDdl(w, dataset, 'runbook_leases', COLUMNS);
 
-const envMs = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -109,7 +106,7 @@ WHERE NOT EXISTS (SELECT 1 FROM ${this.table} WHERE season = @season AND phase =
     return (await this.w.atomic([], { before: [insert], after: this.holdersQuery(key), label: 'runbook/lease' })) as unknown as LeaseRow[];
   }
 
-  isStale(h: LeaseRow, staleMs = envMs('RUNBOOK_LEASE_STALE_MS', 600_000)): boolean {
+  isStale(h: LeaseRow, staleMs = envMs('RUNBOOK_LEASE_STALE_MS') ?? 600_000): boolean {
     if (h.age_ms > staleMs) return true;
     return h.host === os.hostname() && !isAlive(h.pid);
   }
@@ -117,8 +114,8 @@ WHERE NOT EXISTS (SELECT 1 FROM ${this.table} WHERE season = @season AND phase =
   /** Takes the lease, waiting or stopping (LeaseHeld) while a live run holds it. */
   async acquire(key: LeaseKey, me: LeaseOwner, o: LeaseOptions): Promise<Lease> {
     await this.ensure();
-    const staleMs = o.staleMs ?? envMs('RUNBOOK_LEASE_STALE_MS', 600_000);
-    const pollMs = o.pollMs ?? envMs('RUNBOOK_LEASE_POLL_MS', 5_000);
+    const staleMs = o.staleMs ?? envMs('RUNBOOK_LEASE_STALE_MS') ?? 600_000;
+    const pollMs = o.pollMs ?? envMs('RUNBOOK_LEASE_POLL_MS') ?? 5_000;
     let told = '';
     for (;;) {
       if (o.signal?.aborted) throw new Interrupted(null); // Ctrl+C while waiting: nothing was started
@@ -148,7 +145,7 @@ WHERE NOT EXISTS (SELECT 1 FROM ${this.table} WHERE season = @season AND phase =
   }
 
   private hold(key: LeaseKey, me: LeaseOwner, o: LeaseOptions): Lease {
-    const every = o.heartbeatMs ?? envMs('RUNBOOK_LEASE_HEARTBEAT_MS', 30_000);
+    const every = o.heartbeatMs ?? envMs('RUNBOOK_LEASE_HEARTBEAT_MS') ?? 30_000;
     const beat = async () => {
       await this.w.execute(`UPDATE ${this.table} SET heartbeat = CURRENT_TIMESTAMP() WHERE season = @season AND phase = @phase AND run_id = @run_id`,
         { season: key.season, phase: key.phase, run_id: me.runId }, { label: 'runbook/lease' }).catch(() => undefined);

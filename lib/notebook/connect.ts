@@ -13,6 +13,7 @@ import { migrateRunHistory } from '../backfill/history.ts';
 import type { CommonOptions } from './flags.ts';
 import type { Output } from './output.ts';
 import { ProgressBoard, type ProgressState } from './progress.ts';
+import { warehouseWaits } from './env.ts';
 
 /** How long an idle embedded warehouse stays open for the script's next statement; a waiting process cuts it short. */
 const LINGER_MS = 250;
@@ -28,8 +29,7 @@ export async function connectWarehouse(opts: CommonOptions, out: Output, o: { al
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
     sandboxSuffix: opts.sandboxSuffix,
     onWait: (m) => out.err.write(`${m}\n`),
-    // How long to wait for another process holding the embedded warehouse (default two minutes).
-    busyTimeoutMs: process.env.RUNBOOK_BUSY_TIMEOUT_MS ? Number(process.env.RUNBOOK_BUSY_TIMEOUT_MS) : undefined,
+    ...warehouseWaits(),
     // Statements follow each other closely: reopening the file for each (and checkpointing at each close) cost Step 4 half its CPU.
     lingerMs: LINGER_MS,
   });

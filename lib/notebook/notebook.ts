@@ -11,6 +11,7 @@ import { showParam } from '../warehouse/params.ts';
 import { jsonSafe } from '../warehouse/normalize.ts';
 import { WarehouseError, type QueryResult, type Row, type Warehouse } from '../warehouse/types.ts';
 import { connectWarehouse } from './connect.ts';
+import { warehouseWaits } from './env.ts';
 import { finalGameDates } from '../queries/phase2.ts';
 import { SEASONS, partLabel, type Season } from '../seasons/calendar.ts';
 import { EXIT, GateStop, Interrupted, QuitRequested, StepFailed, UsageError } from './errors.ts';
@@ -676,7 +677,7 @@ async function openReadOnly(opts: CommonOptions, out: Output): Promise<Warehouse
     backend: opts.backend, project: opts.project, file: opts.warehouse, readOnly: true,
     location: opts.location, endpoint: opts.bqEndpoint, maxBytesBilled: opts.maxBytesBilled,
     onWait: (m) => out.err.write(`${m}\n`),
-    busyTimeoutMs: process.env.RUNBOOK_BUSY_TIMEOUT_MS ? Number(process.env.RUNBOOK_BUSY_TIMEOUT_MS) : undefined,
+    ...warehouseWaits(),
   });
 }
 

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import type { RunContext } from '../notebook/steps.ts';
 import { StepFailed } from '../notebook/errors.ts';
 import type { CommonOptions } from '../notebook/flags.ts';
+import { envMs } from '../notebook/env.ts';
 import { Journal } from '../notebook/journal.ts';
 import { formatDuration } from '../notebook/progress.ts';
 import type { Warehouse } from '../warehouse/types.ts';
@@ -29,11 +30,10 @@ import { logDir, logPath, tail } from './logs.ts';
 import { latestFor, recordedSince, tally, type RecordedRow } from './recorded.ts';
 import { inPool } from './pool.ts';
 
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 /** How long jobs get to stop after SIGINT before SIGTERM. */
-const graceMs = () => env('RUNBOOK_STOP_GRACE_MS', 20_000);
+const graceMs = () => envMs('RUNBOOK_STOP_GRACE_MS') ?? 20_000;
 /** How often the board reads the run history. */
-const pollMs = () => env('RUNBOOK_BOARD_POLL_MS', 2_000);
+const pollMs = () => envMs('RUNBOOK_BOARD_POLL_MS') ?? 2_000;
 
 interface Started {
   k: number;

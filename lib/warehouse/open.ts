@@ -14,6 +14,8 @@ export interface WarehouseConfig {
   file: string;
   readOnly?: boolean;
   busyTimeoutMs?: number;
+  /** BigQuery: the first pause of the backoff on transient errors (default 500 ms). */
+  retryBaseMs?: number;
   onWait?: (message: string) => void;
   /** Embedded: keep the file open this long after a statement for the next one (see duckdb.ts). */
   lingerMs?: number;
@@ -45,11 +47,9 @@ async function openBackend(cfg: WarehouseConfig): Promise<Warehouse> {
     case 'bigquery': {
       // Loaded only when asked for: the embedded default never pays for the client.
       const { BigQueryWarehouse } = await import('./bigquery.ts');
-      // RUNBOOK_BQ_RETRY_BASE_MS: the first pause of the backoff on transient errors (default 500 ms, doubling).
-      const base = Number(process.env.RUNBOOK_BQ_RETRY_BASE_MS);
       return new BigQueryWarehouse({
         project: cfg.project, location: cfg.location, endpoint: cfg.endpoint, maxBytesBilled: cfg.maxBytesBilled,
-        retry: Number.isFinite(base) && base > 0 ? { baseDelayMs: base } : undefined,
+        retry: cfg.retryBaseMs ? { baseDelayMs: cfg.retryBaseMs } : undefined,
       });
     }
     default:
