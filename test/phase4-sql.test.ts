@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeness, historyBounds, historyScope, insertHeader, playerCoverageCtes, recentGamesCte,
+  completeness, historyBounds, historyScope, insertHeader, lastGamesAvg, overLastGames, playerCoverageCtes,
   rosterCtes, selectList, stddevSampInt, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes, unnestDaysBefore,
 } from '../lib/jobs/phase4/sql.ts';
 import { PHASE2_TABLES, type TableDef } from '../lib/seed/schema.ts';
@@ -52,6 +52,14 @@ const GAMEBOOK = table('nba_raw.nbac_gamebook_player_stats');
 // y1 (YYY) 128 games on 2020-10-01 +0 … +127, points = i + 1 and minutes = i + 1.25 in the game of day +i
 // (y1's usage_rate 20.1234567891, ten decimal places, in every game);
 // K1 2021-03-01 XXX-ZZZ and K2 2021-03-02 YYY-ZZZ scheduled.
+//
+// League D, season 2019, for FLOAT64 last-N averages: UUU (home) v VVV every day 2019-11-01 … 11-12, games
+// D01 … D12, final; D13 on 11-13 only scheduled. u1 (UUU) plays all twelve: points 10 + k in game k, minutes
+// and usage_rate from U1_MINUTES / U1_USAGE (usage NULL in games 5 and 12), values whose sum rounds
+// differently newest first and oldest first.
+
+const U1_MINUTES = [0.1, 0.7, 2.3, 0.3, 1.9, 0.2, 3.1, 0.6, 1.1, 0.4, 2.2, 0.9];
+const U1_USAGE = [15, 17, 26.3, 21.9, null, 23, 18.3, 15.7, 25.2, 25.2, 29, null];
 
 const day = (start: string, n: number) => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const pad = (k: number) => String(k).padStart(2, '0');
@@ -69,12 +77,13 @@ function scheduleRows(): object[] {
     g('T4', '2022-01-06', 2021, 'JJJ', 'HHH', 1), g('T3', '2022-01-06', 2021, 'HHH', 'III', 1), g('T5', '2022-01-08', 2021, 'FFF', 'GGG', 1),
     g('T9', '2020-12-01', 2021, 'FFF', 'GGG'),
     g('K1', '2021-03-01', 2020, 'XXX', 'ZZZ', 1), g('K2', '2021-03-02', 2020, 'YYY', 'ZZZ', 1),
+    ...Array.from({ length: 13 }, (_, i) => g(`D${pad(i + 1)}`, `2019-11-${pad(i + 1)}`, 2019, 'UUU', 'VVV', i < 12 ? 3 : 1)),
   ];
 }
 
 function playerRows(): object[] {
   const rows: object[] = [];
-  const row = (player_lookup: string, team_abbr: string, game_id: string, game_date: string, season_year: number, points: number, minutes: number, usage_rate = 20.5) =>
+  const row = (player_lookup: string, team_abbr: string, game_id: string, game_date: string, season_year: number, points: number, minutes: number, usage_rate: number | null = 20.5) =>
     rows.push({ game_id, game_date, season_year, player_lookup, team_abbr, points, minutes, rebounds: 1, assists: 2, usage_rate, fg_attempted: 9, fg3_attempted: 3 });
   for (let k = 1; k <= 20; k++) {
     const id = `A${pad(k)}`;
@@ -97,6 +106,7 @@ function playerRows(): object[] {
     row('x1', 'XXX', `X${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25);
     if (i < 128) row('y1', 'YYY', `Y${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25, 20.1234567891);
   }
+  for (let k = 1; k <= 12; k++) row('u1', 'UUU', `D${pad(k)}`, `2019-11-${pad(k)}`, 2019, 10 + k, U1_MINUTES[k - 1], U1_USAGE[k - 1]);
   return rows;
 }
 
@@ -422,21 +432,94 @@ describe('rosterCtes: player_log, team_recent, roster and season averages', () =
   });
 });
 
-describe('recentGamesCte: each roster row\'s last n games', () => {
-  it('numbered from his latest game, across a trade, fewer when he has fewer', async () => {
-    const rows = await run(['2023-11-21'], [teamDatesCte(PROJECT), rosterCtes(PROJECT), recentGamesCte(6)],
-      `SELECT player_lookup, games_ago, game_id, game_date, team_abbr, points, minutes, rebounds, assists, usage_rate, fg_attempted, fg3_attempted
-       FROM roster_games WHERE player_lookup IN ('a3', 'b1', 'b2') ORDER BY player_lookup, games_ago`);
-    // a3: his one game (11). b1: games 20 … 16 for AAA, 15 for BBB. b2: 19 … 14 (20 had no minutes).
-    const g = (player: string, ago: number, k: number, team: string, points: number, minutes: number) => ({
-      player_lookup: player, games_ago: ago, game_id: `A${pad(k)}`, game_date: `2023-11-${pad(k)}`, team_abbr: team, points, minutes,
-      rebounds: 1, assists: 2, usage_rate: 20.5, fg_attempted: 9, fg3_attempted: 3,
-    });
+describe('last-N windows (overLastGames, lastGamesAvg) read at each roster row\'s latest game', () => {
+  const windows = () => ({
+    n10: `COUNT(*) ${overLastGames(10)}`,
+    p5: lastGamesAvg('points', 5),
+    p10: lastGamesAvg('points', 10),
+    m5: lastGamesAvg('minutes', 5),
+    m10: lastGamesAvg('minutes', 10),
+    sd10: stddevSampInt('g.points', overLastGames(10)),
+  });
+
+  it('his last 5 and 10 games before each date: across a trade, fewer early on, a 0-minute game left out', async () => {
+    const rows = await run(['2023-11-06', '2023-11-21'], [teamDatesCte(PROJECT), rosterCtes(PROJECT, [], windows())],
+      'SELECT as_of_date, player_lookup, n10, p5, p10, m5, m10 FROM roster ORDER BY as_of_date, player_lookup');
+    // 11-06 (games 1-5 before it): a1 points 1…5 → 3, minutes 1.5…5.5 → 3.5; a2 one game (8 points, 20 min).
+    // 11-21 (games 1-20): a1 last 5 = games 16…20 → points 18, minutes 18.5; last 10 = 11…20 → 15.5, 16.
+    // a3: his only game (11), the first of his season → one game. b1: 16…20 for AAA (20 points), 11…15 for
+    // BBB (10) → last 5 = 20, last 10 = 15. b2: 10…19 (game 20 had no minutes) → 4 and 25.
+    const r = (date: string, player: string, n10: number, p5: number, p10: number, m5: number, m10: number) =>
+      ({ as_of_date: date, player_lookup: player, n10, p5, p10, m5, m10 });
     expect(rows).toEqual([
-      g('a3', 1, 11, 'AAA', 9, 20),
-      ...[20, 19, 18, 17, 16].map((k, i) => g('b1', i + 1, k, 'AAA', 20, 30)), g('b1', 6, 15, 'BBB', 10, 30),
-      ...[19, 18, 17, 16, 15, 14].map((k, i) => g('b2', i + 1, k, 'BBB', 4, 25)),
+      r('2023-11-06', 'a1', 5, 3, 3, 3.5, 3.5), r('2023-11-06', 'a2', 1, 8, 8, 20, 20),
+      r('2023-11-06', 'b1', 5, 10, 10, 30, 30), r('2023-11-06', 'b2', 5, 4, 4, 25, 25), r('2023-11-06', 'b3', 5, 7, 7, 30, 30),
+      r('2023-11-21', 'a1', 10, 18, 15.5, 18.5, 16), r('2023-11-21', 'a3', 1, 9, 9, 20, 20),
+      r('2023-11-21', 'b1', 10, 20, 15, 30, 30), r('2023-11-21', 'b2', 10, 4, 4, 25, 25), r('2023-11-21', 'b3', 10, 7, 7, 30, 30),
     ]);
+  });
+
+  it('STDDEV_SAMP over his last 10 games: from the window\'s integer sums, NULL for one game', async () => {
+    const rows = await run(['2023-11-21'], [teamDatesCte(PROJECT), rosterCtes(PROJECT, [], windows())],
+      "SELECT player_lookup, sd10 FROM roster WHERE player_lookup IN ('a1', 'a3', 'b1', 'b3') ORDER BY player_lookup");
+    // a1: 11…20, deviations ±0.5 … ±4.5 → Σ = 2·(0.25+2.25+6.25+12.25+20.25) = 82.5, /9 → √9.1667 = 3.02765;
+    // a3: one game → NULL; b1: five 10s and five 20s → 10·25/9 → √27.78 = 5.27046; b3: all 7 → 0.
+    const sd = Object.fromEntries(rows.map((x) => [x.player_lookup, x.sd10]));
+    expect(sd.a1).toBeCloseTo(3.0276503540974917, 12);
+    expect(sd.a3).toBeNull();
+    expect(sd.b1).toBeCloseTo(5.270462766947299, 12);
+    expect(sd.b3).toBe(0);
+  });
+
+  // His last n values added newest first (games_ago 1, 2, …; a NULL as 0), divided by the number of non-NULL values.
+  const newestFirst = (values: (number | null)[], n: number) => {
+    const last = values.slice(-n).reverse();
+    let sum = 0;
+    for (const v of last) sum = sum + (v ?? 0);
+    return sum / last.filter((v) => v !== null).length;
+  };
+  const oldestFirst = (values: (number | null)[], n: number) => {
+    const last = values.slice(-n);
+    let sum = 0;
+    for (const v of last) sum = sum + (v ?? 0);
+    return sum / last.filter((v) => v !== null).length;
+  };
+
+  it('FLOAT64: added newest first, to the bit; a NULL usage skipped in the count, not in the order', async () => {
+    const rows = await run(['2019-11-13'], [teamDatesCte(PROJECT), rosterCtes(PROJECT, [], {
+      m5: lastGamesAvg('minutes', 5), m10: lastGamesAvg('minutes', 10),
+      u5: lastGamesAvg('usage_rate', 5), u10: lastGamesAvg('usage_rate', 10),
+    })], 'SELECT player_lookup, last_game_index, m5, m10, u5, u10 FROM roster');
+    // u1, games 8…12: minutes 0.9 + 2.2 + 0.4 + 1.1 + 0.6 = 5.199999999999999 (newest first; oldest first
+    // 5.200000000000001) / 5; usage (12 is NULL) 0 + 29 + 25.2 + 25.2 + 15.7 over 4 values = 23.775000000000002.
+    // Games 3…12: minutes 13 / 10 = 1.3 (oldest first 1.3000000000000003); usage over 8 values (5 and 12 NULL).
+    const expected = {
+      player_lookup: 'u1', last_game_index: 12,
+      m5: newestFirst(U1_MINUTES, 5), m10: newestFirst(U1_MINUTES, 10), u5: newestFirst(U1_USAGE, 5), u10: newestFirst(U1_USAGE, 10),
+    };
+    expect(expected).toMatchObject({ m5: 1.0399999999999998, m10: 1.3, u5: 23.775000000000002, u10: 23.075000000000003 });
+    // The fixture tells the orders apart: oldest first would give other bits.
+    for (const [values, n] of [[U1_MINUTES, 5], [U1_MINUTES, 10], [U1_USAGE, 5], [U1_USAGE, 10]] as const) {
+      expect(newestFirst(values, n)).not.toBe(oldestFirst(values, n));
+    }
+    expect(rows).toEqual([expected]);
+  });
+
+  it('a date\'s FLOAT64 figures are the same bits whether it runs alone or with every date of the season', async () => {
+    const cols = () => [teamDatesCte(PROJECT), rosterCtes(PROJECT, [], { m5: lastGamesAvg('minutes', 5), m10: lastGamesAvg('minutes', 10), u10: lastGamesAvg('usage_rate', 10) })];
+    const all = Array.from({ length: 12 }, (_, i) => `2019-11-${pad(i + 2)}`);
+    const together = await run(all, cols(), 'SELECT as_of_date, m5, m10, u10 FROM roster ORDER BY as_of_date');
+    expect(together).toHaveLength(12);
+    for (const row of together) {
+      const [alone] = await run([row.as_of_date as string], cols(), 'SELECT as_of_date, m5, m10, u10 FROM roster');
+      expect(alone).toEqual(row);
+      // Games 1 … k before 11-(k+1): the same newest-first sums.
+      const k = Number(String(row.as_of_date).slice(-2)) - 1;
+      expect(row).toEqual({
+        as_of_date: row.as_of_date, m5: newestFirst(U1_MINUTES.slice(0, k), 5), m10: newestFirst(U1_MINUTES.slice(0, k), 10),
+        u10: newestFirst(U1_USAGE.slice(0, k), 10),
+      });
+    }
   });
 });
 

@@ -25,7 +25,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_COMPOSITE_FACTORS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, insertHeader, lastGamesAvg, orderedAvg, overLastGames, playerCoverageCtes, rosterCtes, selectList, tableRef, teamDatesCte,
   teamRecentGamesCtes, unnestDaysBefore,
 } from './sql.ts';
 
@@ -55,16 +55,11 @@ function insertSql(project: string): string {
   return `${insertHeader(project, PLAYER_COMPOSITE_FACTORS)}
 WITH
 ${teamDatesCte(project)},
-${rosterCtes(project, ['points', 'usage_rate'])},
-${recentGamesCte(PLAYER_WINDOW_GAMES)},
+${rosterCtes(project, ['points', 'usage_rate'], {
+    games_in_sample: `COUNT(*) ${overLastGames(PLAYER_WINDOW_GAMES)}`,
+    usage_rate_last_5: lastGamesAvg('usage_rate', SHORT_WINDOW_GAMES),
+  })},
 ${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
-player_form AS (
-  SELECT pg.as_of_date, pg.player_lookup,
-    COUNT(*) AS games_in_sample,
-    ${orderedAvg('pg', 'usage_rate', SHORT_WINDOW_GAMES)} AS usage_rate_last_5
-  FROM roster_games AS pg
-  GROUP BY pg.as_of_date, pg.player_lookup
-),
 -- His games on each of the ${RECENT_DAYS} days before the date (days_ago 1 = the day before),
 -- found by date with an equi-join; minutes added in days_ago order (see orderedAvg).
 player_recent_days AS (
@@ -89,7 +84,7 @@ team_pace AS (
 ),
 inputs AS (
   SELECT r.as_of_date, r.game_id, r.season_year, r.player_lookup, r.team_abbr, r.opponent_abbr, r.is_home,
-    f.games_in_sample, COALESCE(pc.games_present, 0) AS games_present, r.points_avg_season AS baseline, f.usage_rate_last_5, r.usage_rate_avg_season AS usage_rate_season,
+    r.games_in_sample, COALESCE(pc.games_present, 0) AS games_present, r.points_avg_season AS baseline, r.usage_rate_last_5, r.usage_rate_avg_season AS usage_rate_season,
     COALESCE(rd.games_last_7_days, 0) AS games_last_7_days,
     COALESCE(rd.minutes_last_3_days, 0) AS minutes_last_3_days,
     COALESCE(rd.minutes_last_7_days, 0) AS minutes_last_7_days,
@@ -98,7 +93,6 @@ inputs AS (
     tp.pace_last_10 AS team_pace, op.pace_last_10 AS opponent_pace,
     ${matchupParts}
   FROM roster AS r
-  JOIN player_form AS f ON f.as_of_date = r.as_of_date AND f.player_lookup = r.player_lookup
   LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup
   LEFT JOIN player_recent_days AS rd ON rd.as_of_date = r.as_of_date AND rd.player_lookup = r.player_lookup
   LEFT JOIN team_pace AS tp ON tp.as_of_date = r.as_of_date AND tp.team_abbr = r.team_abbr

@@ -6,10 +6,8 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_DAILY_CACHE } from './tables.ts';
 import {
   PLAYER_WINDOW_GAMES, SEASON_LOOKBACK_DAYS, SHORT_WINDOW_GAMES,
-  PLAYER_WINDOW_DAYS, completeness, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, stddevSampInt, teamDatesCte,
+  PLAYER_WINDOW_DAYS, completeness, insertHeader, lastGamesAvg, overLastGames, playerCoverageCtes, rosterCtes, selectList, stddevSampInt, teamDatesCte,
 } from './sql.ts';
-
-const last = (n: number, expr: string) => `CASE WHEN pg.games_ago <= ${n} THEN ${expr} END`;
 
 /**
  * A row: one player on the current roster of a team playing on cache_date, with
@@ -19,22 +17,17 @@ function insertSql(project: string): string {
   return `${insertHeader(project, PLAYER_DAILY_CACHE)}
 WITH
 ${teamDatesCte(project)},
-${rosterCtes(project, ['points', 'rebounds', 'assists', 'minutes'])},
-${recentGamesCte(PLAYER_WINDOW_GAMES)},
-${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
-player_recent AS (
-  SELECT pg.as_of_date, pg.player_lookup,
-    AVG(${last(SHORT_WINDOW_GAMES, 'pg.points')}) AS points_avg_last_5,
-    AVG(pg.points) AS points_avg_last_10,
-    ${stddevSampInt('pg.points')} AS points_std_last_10,
-    AVG(pg.rebounds) AS rebounds_avg_last_10,
-    AVG(pg.assists) AS assists_avg_last_10,
-    ${orderedAvg('pg', 'minutes', SHORT_WINDOW_GAMES)} AS minutes_avg_last_5,
-    ${orderedAvg('pg', 'minutes', PLAYER_WINDOW_GAMES)} AS minutes_avg_last_10,
-    COUNT(*) AS games_in_sample
-  FROM roster_games AS pg
-  GROUP BY pg.as_of_date, pg.player_lookup
-)
+${rosterCtes(project, ['points', 'rebounds', 'assists', 'minutes'], {
+    points_avg_last_5: lastGamesAvg('points', SHORT_WINDOW_GAMES),
+    points_avg_last_10: lastGamesAvg('points', PLAYER_WINDOW_GAMES),
+    points_std_last_10: stddevSampInt('g.points', overLastGames(PLAYER_WINDOW_GAMES)),
+    rebounds_avg_last_10: lastGamesAvg('rebounds', PLAYER_WINDOW_GAMES),
+    assists_avg_last_10: lastGamesAvg('assists', PLAYER_WINDOW_GAMES),
+    minutes_avg_last_5: lastGamesAvg('minutes', SHORT_WINDOW_GAMES),
+    minutes_avg_last_10: lastGamesAvg('minutes', PLAYER_WINDOW_GAMES),
+    games_in_sample: `COUNT(*) ${overLastGames(PLAYER_WINDOW_GAMES)}`,
+  })},
+${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)}
 SELECT
   ${selectList(PLAYER_DAILY_CACHE, {
     cache_date: 'r.as_of_date',
@@ -49,19 +42,18 @@ SELECT
     rebounds_avg_season: 'r.rebounds_avg_season',
     assists_avg_season: 'r.assists_avg_season',
     minutes_avg_season: 'r.minutes_avg_season',
-    points_avg_last_5: 's.points_avg_last_5',
-    points_avg_last_10: 's.points_avg_last_10',
-    points_std_last_10: 's.points_std_last_10',
-    rebounds_avg_last_10: 's.rebounds_avg_last_10',
-    assists_avg_last_10: 's.assists_avg_last_10',
-    minutes_avg_last_5: 's.minutes_avg_last_5',
-    minutes_avg_last_10: 's.minutes_avg_last_10',
-    minutes_trend: 's.minutes_avg_last_5 - r.minutes_avg_season',
-    games_in_sample: 's.games_in_sample',
+    points_avg_last_5: 'r.points_avg_last_5',
+    points_avg_last_10: 'r.points_avg_last_10',
+    points_std_last_10: 'r.points_std_last_10',
+    rebounds_avg_last_10: 'r.rebounds_avg_last_10',
+    assists_avg_last_10: 'r.assists_avg_last_10',
+    minutes_avg_last_5: 'r.minutes_avg_last_5',
+    minutes_avg_last_10: 'r.minutes_avg_last_10',
+    minutes_trend: 'r.minutes_avg_last_5 - r.minutes_avg_season',
+    games_in_sample: 'r.games_in_sample',
     completeness_pct: completeness('COALESCE(pc.games_present, 0)', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN player_recent AS s ON s.as_of_date = r.as_of_date AND s.player_lookup = r.player_lookup
 LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup`;
 }
 

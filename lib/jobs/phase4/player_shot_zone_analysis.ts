@@ -6,7 +6,7 @@ import type { ProcessorDef } from '../types.ts';
 import { PLAYER_SHOT_ZONE_ANALYSIS } from './tables.ts';
 import {
   PLAYER_WINDOW_DAYS, PLAYER_WINDOW_GAMES, SHORT_WINDOW_GAMES,
-  completeness, historyBounds, insertHeader, orderedAvg, playerCoverageCtes, recentGamesCte, rosterCtes, selectList, tableRef, teamDatesCte,
+  completeness, historyBounds, insertHeader, lastGamesAvg, overLastGames, playerCoverageCtes, rosterCtes, selectList, tableRef, teamDatesCte,
 } from './sql.ts';
 
 const ZONES = ['paint', 'mid_range', 'three'] as const;
@@ -46,20 +46,26 @@ function zoneColumns(): Record<string, string> {
  * attempts, the zone rates, FG% and primary zone are NULL.
  */
 function insertSql(project: string): string {
+  const last10 = overLastGames(PLAYER_WINDOW_GAMES);
   const shots = tableRef(project, 'nba_raw.nbac_play_by_play_shots');
   const zoneCounts = ZONES.map((z) =>
     `COUNTIF(s.shot_zone = '${z}') AS ${z}_att, COUNTIF(s.shot_zone = '${z}' AND s.shot_made) AS ${z}_made`,
   ).join(',\n    ');
   // Over play-by-play games only: 0 where the game has shots but none of his.
   const zoneSums = ZONES.map((z) =>
-    `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_att, 0) END) AS ${z}_att,
-    SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_made, 0) END) AS ${z}_made`,
+    `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_att, 0) END) ${last10} AS ${z}_att,
+    SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_made, 0) END) ${last10} AS ${z}_made`,
   ).join(',\n    ');
   return `${insertHeader(project, PLAYER_SHOT_ZONE_ANALYSIS)}
 WITH
 ${teamDatesCte(project)},
-${rosterCtes(project)},
-${recentGamesCte(PLAYER_WINDOW_GAMES)},
+${rosterCtes(project, [], {
+    games_in_sample: `COUNT(*) ${last10}`,
+    points_avg_last_5: lastGamesAvg('points', SHORT_WINDOW_GAMES),
+    points_avg_last_10: lastGamesAvg('points', PLAYER_WINDOW_GAMES),
+    minutes_avg_last_10: lastGamesAvg('minutes', PLAYER_WINDOW_GAMES),
+    fg3_attempt_rate: `SAFE_DIVIDE(SUM(g.fg3_attempted) ${last10}, SUM(g.fg_attempted) ${last10})`,
+  })},
 ${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
 -- Play-by-play of the games read: which games have it, and each player's shots there.
 pbp_games AS (
@@ -73,19 +79,14 @@ player_zone_shots AS (
   WHERE s.game_id IN (SELECT game_id FROM player_log) AND ${historyBounds('s.game_date')}
   GROUP BY s.game_id, s.player_lookup
 ),
-shot_window AS (
-  SELECT pg.as_of_date, pg.player_lookup,
-    COUNT(*) AS games_in_sample,
-    COUNT(pbp.game_id) AS games_with_shot_data,
-    AVG(CASE WHEN pg.games_ago <= ${SHORT_WINDOW_GAMES} THEN pg.points END) AS points_avg_last_5,
-    AVG(pg.points) AS points_avg_last_10,
-    ${orderedAvg('pg', 'minutes', PLAYER_WINDOW_GAMES)} AS minutes_avg_last_10,
-    SAFE_DIVIDE(SUM(pg.fg3_attempted), SUM(pg.fg_attempted)) AS fg3_attempt_rate,
+-- At each game of his log, his zone sums over his last ${PLAYER_WINDOW_GAMES} games up to it.
+zone_log AS (
+  SELECT g.player_lookup, g.season_year, g.game_index,
+    COUNT(pbp.game_id) ${last10} AS games_with_shot_data,
     ${zoneSums}
-  FROM roster_games AS pg
-  LEFT JOIN pbp_games AS pbp ON pbp.game_id = pg.game_id
-  LEFT JOIN player_zone_shots AS z ON z.game_id = pg.game_id AND z.player_lookup = pg.player_lookup
-  GROUP BY pg.as_of_date, pg.player_lookup
+  FROM player_log AS g
+  LEFT JOIN pbp_games AS pbp ON pbp.game_id = g.game_id
+  LEFT JOIN player_zone_shots AS z ON z.game_id = g.game_id AND z.player_lookup = g.player_lookup
 )
 SELECT
   ${selectList(PLAYER_SHOT_ZONE_ANALYSIS, {
@@ -95,17 +96,17 @@ SELECT
     team_abbr: 'r.team_abbr',
     game_id: 'r.game_id',
     opponent_abbr: 'r.opponent_abbr',
-    games_in_sample: 'w.games_in_sample',
+    games_in_sample: 'r.games_in_sample',
     games_with_shot_data: 'w.games_with_shot_data',
     ...zoneColumns(),
-    fg3_attempt_rate_last_10: 'w.fg3_attempt_rate',
-    points_avg_last_5: 'w.points_avg_last_5',
-    points_avg_last_10: 'w.points_avg_last_10',
-    minutes_avg_last_10: 'w.minutes_avg_last_10',
+    fg3_attempt_rate_last_10: 'r.fg3_attempt_rate',
+    points_avg_last_5: 'r.points_avg_last_5',
+    points_avg_last_10: 'r.points_avg_last_10',
+    minutes_avg_last_10: 'r.minutes_avg_last_10',
     completeness_pct: completeness('COALESCE(pc.games_present, 0)', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN shot_window AS w ON w.as_of_date = r.as_of_date AND w.player_lookup = r.player_lookup
+JOIN zone_log AS w ON w.player_lookup = r.player_lookup AND w.season_year = r.season_year AND w.game_index = r.last_game_index
 LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup`;
 }
 

@@ -8,10 +8,12 @@
  *    DuckDB ignores the NULL), so their arguments are COALESCEd first;
  *  - history is read once per statement as game logs (one row per game, numbered
  *    in order); a date finds the latest game strictly before it (`game_date <
- *    date`, the next game on or after it) and reaches the N games before that by
- *    number with an equi-join, so a record never sees its own date (no leakage),
- *    many dates run in one statement, and the work grows with the games read
- *    and the rows written, not with dates × games.
+ *    date`, the next game on or after it), so a record never sees its own date
+ *    (no leakage). A player's figures over his last N games are window functions
+ *    evaluated once per game of his log and read at that latest game; a team's
+ *    last N games are reached from it by number with an equi-join. Many dates
+ *    run in one statement, and the work grows with the games read and the rows
+ *    written, not with dates × games.
  */
 import { onDates } from '../dates.ts';
 import type { TableDef } from '../../seed/schema.ts';
@@ -188,14 +190,16 @@ const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_r
  *    player waived or out for weeks drops off, and a traded player moves with
  *    his first game for the new team). Uses only games before the date. With
  *    `<column>_avg_season` for each column in `seasonAverages`: its average over
- *    his games this season before the date.
+ *    his games this season before the date; and each of `lastGames` (name → a
+ *    window expression over player_log `g`, see overLastGames) at that game.
  *
  * A player's latest game before a date D is the player_log row with
  * game_date < D <= next_game_date (or no next game). Its game_index is the number
  * of his games this season before D (roster's `last_game_index`), so his last N
- * games are the rows numbered last_game_index − N + 1 … last_game_index
- * (`recentGamesCte`) and his season so far the rows up to it: the season
- * average is player_log's running average at that row.
+ * games are the rows numbered last_game_index − N + 1 … last_game_index and his
+ * season so far the rows up to it: the season average is player_log's running
+ * average at that row, and a last-N figure a window over the N rows ending there
+ * (computed once per game, not once per date and game).
  *
  * Season averages are computed so that a date's figure depends on nothing but
  * his games before it, to the last bit: a running sum of FLOAT64 values is
@@ -206,17 +210,20 @@ const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_r
  * average is then cast back to FLOAT64. One window per column over the log the
  * statement reads anyway, where blocks of games joined back per date cost more.
  */
-export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = []): string {
+export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = [], lastGames: Record<string, string> = {}): string {
   const pgs = tableRef(project, 'nba_analytics.player_game_summary');
-  const ordered = 'PARTITION BY g.player_lookup, g.season_year ORDER BY g.game_date, g.game_id';
-  const running = `${ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
-  const logWindows = seasonAverages.map((c) => (FLOAT_COLUMNS.has(c)
-    ? `CAST(AVG(CAST(g.${c} AS NUMERIC)) OVER (${running}) AS FLOAT64) AS ${c}_avg_season`
-    : `AVG(g.${c}) OVER (${running}) AS ${c}_avg_season`)).map((x) => `,\n    ${x}`).join('');
+  const running = `${PLAYER_ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  const carried = [...seasonAverages.map((c) => `${c}_avg_season`), ...Object.keys(lastGames)];
+  const logWindows = [
+    ...seasonAverages.map((c) => (FLOAT_COLUMNS.has(c)
+      ? `CAST(AVG(CAST(g.${c} AS NUMERIC)) OVER (${running}) AS FLOAT64) AS ${c}_avg_season`
+      : `AVG(g.${c}) OVER (${running}) AS ${c}_avg_season`)),
+    ...Object.entries(lastGames).map(([name, expr]) => `${expr} AS ${name}`),
+  ].map((x) => `,\n    ${x}`).join('');
   return `player_log AS (
   SELECT g.player_lookup, g.season_year, ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')},
-    ROW_NUMBER() OVER (${ordered}) AS game_index,
-    LEAD(g.game_date) OVER (${ordered}) AS next_game_date${logWindows}
+    ROW_NUMBER() OVER (${PLAYER_ORDER}) AS game_index,
+    LEAD(g.game_date) OVER (${PLAYER_ORDER}) AS next_game_date${logWindows}
   FROM ${pgs} AS g
   WHERE g.minutes > 0
     AND ${historyScope('g')}
@@ -235,7 +242,7 @@ team_recent AS (
 roster AS (
   SELECT tr.as_of_date, tr.season_year, tr.game_id, tr.team_abbr, tr.opponent_abbr, tr.is_home,
     pl.player_lookup, pl.game_date AS last_game_date, pl.game_index AS last_game_index${
-  seasonAverages.map((c) => `,\n    pl.${c}_avg_season`).join('')}
+  carried.map((c) => `,\n    pl.${c}`).join('')}
   FROM team_recent AS tr
   JOIN player_log AS pl
     ON pl.team_abbr = tr.team_abbr AND pl.season_year = tr.season_year AND pl.game_date = tr.team_game_date
@@ -267,20 +274,31 @@ function lastTeamGamesFrom(log: { log: string; index: string; next: string }, n:
     ON ${alias}.team_abbr = latest.team_abbr AND ${alias}.season_year = latest.season_year AND ${alias}.${log.index} = ${indexName}`;
 }
 
+/** player_log's order: a player's games this season, oldest first (alias `g`). */
+const PLAYER_ORDER = 'PARTITION BY g.player_lookup, g.season_year ORDER BY g.game_date, g.game_id';
+
 /**
- * After rosterCtes, `roster_games`: each roster row's last n games before its
- * date (as_of_date, player_lookup, games_ago 1 = the latest, and the player_log
- * columns), found by game number with an equi-join.
+ * `OVER (…)` for a player's last n games up to and including a player_log row
+ * `g`: read at his latest game before a date (roster), his last n games before
+ * it, across a trade, fewer early in the season. The frame holds those rows
+ * whatever else the statement reads, so COUNT and INT64 SUM/AVG over it are
+ * exact; FLOAT64 values need lastGamesAvg's fixed order.
  */
-export function recentGamesCte(n: number): string {
-  return `roster_games AS (
-  SELECT r.as_of_date, r.player_lookup, r.last_game_index - g.game_index + 1 AS games_ago,
-    ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')}
-  FROM roster AS r
-  CROSS JOIN ${unnestBack('r.last_game_index', range(n), 'wanted_index')}
-  JOIN player_log AS g
-    ON g.player_lookup = r.player_lookup AND g.season_year = r.season_year AND g.game_index = wanted_index
-)`;
+export function overLastGames(n: number): string {
+  return `OVER (${PLAYER_ORDER} ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW)`;
+}
+
+/**
+ * A player_log column's average over his last n games (overLastGames), NULLs
+ * skipped and NULL without values, as AVG. A FLOAT64 column is added newest
+ * first, this row then LAG 1, 2, …, each missing value as 0, and divided by the
+ * count: the order orderedAvg adds in (games_ago 1 … n), fixed, where a windowed
+ * SUM adds in an order that depends on the rows read.
+ */
+export function lastGamesAvg(column: PlayerLogColumn, n: number): string {
+  if (!FLOAT_COLUMNS.has(column)) return `AVG(g.${column}) ${overLastGames(n)}`;
+  const values = range(n).map((i) => `COALESCE(${i === 0 ? `g.${column}` : `LAG(g.${column}, ${i}) OVER (${PLAYER_ORDER})`}, 0)`);
+  return `SAFE_DIVIDE(${values.join(' + ')}, COUNT(g.${column}) ${overLastGames(n)})`;
 }
 
 /**
@@ -311,11 +329,14 @@ ${name}_games AS (
 /**
  * STDDEV_SAMP of an INT64 expression, from exact integer sums (so, like an INT64
  * AVG, independent of the order rows arrive in): √((n·Σx² − (Σx)²) / (n·(n − 1))),
- * NULL for fewer than two values.
+ * NULL for fewer than two values. With `over` (e.g. overLastGames(n)), each
+ * aggregate is that window function.
  */
-export function stddevSampInt(expr: string): string {
-  const n = `COUNT(${expr})`;
-  return `CASE WHEN ${n} > 1 THEN SQRT((${n} * SUM((${expr}) * (${expr})) - SUM(${expr}) * SUM(${expr})) / (${n} * (${n} - 1))) END`;
+export function stddevSampInt(expr: string, over = ''): string {
+  const o = over ? ` ${over}` : '';
+  const n = `COUNT(${expr})${o}`;
+  const sum = `SUM(${expr})${o}`;
+  return `CASE WHEN ${n} > 1 THEN SQRT((${n} * SUM((${expr}) * (${expr}))${o} - ${sum} * ${sum}) / (${n} * (${n} - 1))) END`;
 }
 
 /** `INSERT INTO `project.dataset.table` (columns…)`, in the table's column order. */
