@@ -471,6 +471,17 @@ describe('last-N windows (overLastGames, lastGamesAvg) read at each roster row\'
     expect(sd.b3).toBe(0);
   });
 
+  it('logJoins: a per-game value joined onto the log, summed over his last games, no row added', async () => {
+    const rows = await run(['2023-11-21'], [teamDatesCte(PROJECT), rosterCtes(PROJECT, [], { bonus3: `SUM(x.bonus) ${overLastGames(3)}` },
+      "LEFT JOIN (SELECT 'A20' AS game_id, 5 AS bonus UNION ALL SELECT 'A18', 7 UNION ALL SELECT 'A16', 100) AS x ON x.game_id = g.game_id")],
+      'SELECT player_lookup, bonus3 FROM roster ORDER BY player_lookup');
+    // Games 18-20 for a1, b1, b3: 7 + 5 = 12 (A16 is outside the last three); b2: 17-19 → 7; a3: game 11 only → NULL.
+    expect(rows).toEqual([
+      { player_lookup: 'a1', bonus3: 12 }, { player_lookup: 'a3', bonus3: null }, { player_lookup: 'b1', bonus3: 12 },
+      { player_lookup: 'b2', bonus3: 7 }, { player_lookup: 'b3', bonus3: 12 },
+    ]);
+  });
+
   // His last n values added newest first (games_ago 1, 2, …; a NULL as 0), divided by the number of non-NULL values.
   const newestFirst = (values: (number | null)[], n: number) => {
     const last = values.slice(-n).reverse();

@@ -19,21 +19,21 @@ const ZONES = ['paint', 'mid_range', 'three'] as const;
  */
 export const MIN_ZONE_SHOTS = 15;
 
-/** Zone columns from the window's attempt and make sums (`w`); NULL without enough play-by-play shots. */
+/** Zone columns from the window's attempt and make sums (on the roster row `r`); NULL without enough play-by-play shots. */
 function zoneColumns(): Record<string, string> {
-  const total = ZONES.map((z) => `w.${z}_att`).join(' + ');
+  const total = ZONES.map((z) => `r.${z}_att`).join(' + ');
   const enough = (expr: string) => `CASE WHEN COALESCE(${total}, 0) >= ${MIN_ZONE_SHOTS} THEN ${expr} END`;
   const out: Record<string, string> = {};
   for (const z of ZONES) {
-    out[`${z}_attempts_last_10`] = `w.${z}_att`;
-    out[`${z}_rate_last_10`] = enough(`SAFE_DIVIDE(w.${z}_att, ${total})`);
-    out[`${z}_fg_pct_last_10`] = enough(`SAFE_DIVIDE(w.${z}_made, w.${z}_att)`);
+    out[`${z}_attempts_last_10`] = `r.${z}_att`;
+    out[`${z}_rate_last_10`] = enough(`SAFE_DIVIDE(r.${z}_att, ${total})`);
+    out[`${z}_fg_pct_last_10`] = enough(`SAFE_DIVIDE(r.${z}_made, r.${z}_att)`);
   }
   // Ties go to the zone listed first.
   out.primary_scoring_zone = `CASE
     WHEN COALESCE(${total}, 0) < ${MIN_ZONE_SHOTS} THEN NULL
-    WHEN w.paint_att >= w.mid_range_att AND w.paint_att >= w.three_att THEN 'paint'
-    WHEN w.mid_range_att >= w.three_att THEN 'mid_range'
+    WHEN r.paint_att >= r.mid_range_att AND r.paint_att >= r.three_att THEN 'paint'
+    WHEN r.mid_range_att >= r.three_att THEN 'mid_range'
     ELSE 'three' END`;
   return out;
 }
@@ -52,42 +52,36 @@ function insertSql(project: string): string {
     `COUNTIF(s.shot_zone = '${z}') AS ${z}_att, COUNTIF(s.shot_zone = '${z}' AND s.shot_made) AS ${z}_made`,
   ).join(',\n    ');
   // Over play-by-play games only: 0 where the game has shots but none of his.
-  const zoneSums = ZONES.map((z) =>
-    `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_att, 0) END) ${last10} AS ${z}_att,
-    SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_made, 0) END) ${last10} AS ${z}_made`,
-  ).join(',\n    ');
+  const zoneSums = Object.fromEntries(ZONES.flatMap((z) => [
+    [`${z}_att`, `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_att, 0) END) ${last10}`],
+    [`${z}_made`, `SUM(CASE WHEN pbp.game_id IS NOT NULL THEN COALESCE(z.${z}_made, 0) END) ${last10}`],
+  ]));
   return `${insertHeader(project, PLAYER_SHOT_ZONE_ANALYSIS)}
 WITH
 ${teamDatesCte(project)},
+-- Play-by-play of the dates history reads: which games have it, and each player's shots there.
+pbp_games AS (
+  SELECT DISTINCT game_id FROM ${shots}
+  WHERE ${historyBounds('game_date')}
+),
+player_zone_shots AS (
+  SELECT s.game_id, s.player_lookup,
+    ${zoneCounts}
+  FROM ${shots} AS s
+  WHERE ${historyBounds('s.game_date')}
+  GROUP BY s.game_id, s.player_lookup
+),
 ${rosterCtes(project, [], {
     games_in_sample: `COUNT(*) ${last10}`,
     points_avg_last_5: lastGamesAvg('points', SHORT_WINDOW_GAMES),
     points_avg_last_10: lastGamesAvg('points', PLAYER_WINDOW_GAMES),
     minutes_avg_last_10: lastGamesAvg('minutes', PLAYER_WINDOW_GAMES),
     fg3_attempt_rate: `SAFE_DIVIDE(SUM(g.fg3_attempted) ${last10}, SUM(g.fg_attempted) ${last10})`,
-  })},
-${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)},
--- Play-by-play of the games read: which games have it, and each player's shots there.
-pbp_games AS (
-  SELECT DISTINCT game_id FROM ${shots}
-  WHERE game_id IN (SELECT game_id FROM player_log) AND ${historyBounds('game_date')}
-),
-player_zone_shots AS (
-  SELECT s.game_id, s.player_lookup,
-    ${zoneCounts}
-  FROM ${shots} AS s
-  WHERE s.game_id IN (SELECT game_id FROM player_log) AND ${historyBounds('s.game_date')}
-  GROUP BY s.game_id, s.player_lookup
-),
--- At each game of his log, his zone sums over his last ${PLAYER_WINDOW_GAMES} games up to it.
-zone_log AS (
-  SELECT g.player_lookup, g.season_year, g.game_index,
-    COUNT(pbp.game_id) ${last10} AS games_with_shot_data,
-    ${zoneSums}
-  FROM player_log AS g
-  LEFT JOIN pbp_games AS pbp ON pbp.game_id = g.game_id
-  LEFT JOIN player_zone_shots AS z ON z.game_id = g.game_id AND z.player_lookup = g.player_lookup
-)
+    games_with_shot_data: `COUNT(pbp.game_id) ${last10}`,
+    ...zoneSums,
+  }, `LEFT JOIN pbp_games AS pbp ON pbp.game_id = g.game_id
+  LEFT JOIN player_zone_shots AS z ON z.game_id = g.game_id AND z.player_lookup = g.player_lookup`)},
+${playerCoverageCtes(project, PLAYER_WINDOW_GAMES)}
 SELECT
   ${selectList(PLAYER_SHOT_ZONE_ANALYSIS, {
     analysis_date: 'r.as_of_date',
@@ -97,7 +91,7 @@ SELECT
     game_id: 'r.game_id',
     opponent_abbr: 'r.opponent_abbr',
     games_in_sample: 'r.games_in_sample',
-    games_with_shot_data: 'w.games_with_shot_data',
+    games_with_shot_data: 'r.games_with_shot_data',
     ...zoneColumns(),
     fg3_attempt_rate_last_10: 'r.fg3_attempt_rate',
     points_avg_last_5: 'r.points_avg_last_5',
@@ -106,7 +100,6 @@ SELECT
     completeness_pct: completeness('COALESCE(pc.games_present, 0)', PLAYER_WINDOW_GAMES),
   })}
 FROM roster AS r
-JOIN zone_log AS w ON w.player_lookup = r.player_lookup AND w.season_year = r.season_year AND w.game_index = r.last_game_index
 LEFT JOIN player_coverage AS pc ON pc.as_of_date = r.as_of_date AND pc.player_lookup = r.player_lookup`;
 }
 

@@ -192,6 +192,8 @@ const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_r
  *    `<column>_avg_season` for each column in `seasonAverages`: its average over
  *    his games this season before the date; and each of `lastGames` (name → a
  *    window expression over player_log `g`, see overLastGames) at that game.
+ *    `logJoins` (LEFT JOINs, at most one row each per game of `g`) brings
+ *    per-game values from elsewhere for those windows to read.
  *
  * A player's latest game before a date D is the player_log row with
  * game_date < D <= next_game_date (or no next game). Its game_index is the number
@@ -210,7 +212,7 @@ const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_r
  * average is then cast back to FLOAT64. One window per column over the log the
  * statement reads anyway, where blocks of games joined back per date cost more.
  */
-export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = [], lastGames: Record<string, string> = {}): string {
+export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = [], lastGames: Record<string, string> = {}, logJoins = ''): string {
   const pgs = tableRef(project, 'nba_analytics.player_game_summary');
   const running = `${PLAYER_ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   const carried = [...seasonAverages.map((c) => `${c}_avg_season`), ...Object.keys(lastGames)];
@@ -224,7 +226,7 @@ export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = 
   SELECT g.player_lookup, g.season_year, ${PLAYER_LOG_COLUMNS.map((c) => `g.${c}`).join(', ')},
     ROW_NUMBER() OVER (${PLAYER_ORDER}) AS game_index,
     LEAD(g.game_date) OVER (${PLAYER_ORDER}) AS next_game_date${logWindows}
-  FROM ${pgs} AS g
+  FROM ${pgs} AS g${logJoins ? `\n  ${logJoins}` : ''}
   WHERE g.minutes > 0
     AND ${historyScope('g')}
 ),
