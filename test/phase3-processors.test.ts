@@ -15,6 +15,7 @@ import {
   teamOffenseGameSummaryProcessor, upcomingPlayerGameContextProcessor, upcomingTeamGameContextProcessor,
 } from '../lib/jobs/phase3/index.ts';
 import type { ProcessorDef } from '../lib/jobs/types.ts';
+import { PLAYER_GAME_SUMMARY } from '../lib/jobs/phase3/tables.ts';
 import { insertParams } from '../lib/jobs/dates.ts';
 import { p as param } from '../lib/warehouse/params.ts';
 import { splitStatements } from '../lib/warehouse/translate.ts';
@@ -522,4 +523,34 @@ describe('every Phase 3 table', () => {
       expect(await read(proc)).toEqual(fullRun.get(proc)); // the other dates are untouched
     },
   );
+});
+
+describe('player_game_summary: the same bits whatever order the box scores arrive in', () => {
+  // BOS's minutes add up to 240 oldest-first and to 239.99999999999997 newest-first in
+  // FLOAT64 (checked below), so a team total summed in whatever order the rows arrive
+  // changes usage_rate in its last bits from one run to the next.
+  const MINUTES = [36.1, 33.2, 32.3, 29.4, 28.7, 27.9, 26.3, 26.1];
+  const usageByPlayer = async (order: 'given' | 'reversed'): Promise<Map<string, unknown>> => {
+    const bos = MINUTES.map((minutes, k): PlayerLineSpec => ({ player: `bos${k + 1}`, team: 'BOS', minutes, starter: k < 5 }));
+    const fixture = new RawFixtureBuilder().game({
+      gameId: '0022400001', date: '2024-10-22', home: 'BOS', away: 'NYK',
+      players: [...(order === 'given' ? bos : [...bos].reverse()), ...rotation('NYK', '0022400001')],
+    }).build();
+    const { w: one, close: done } = await openFixtureWarehouse(fixture, [PLAYER_GAME_SUMMARY]);
+    try {
+      await one.execute(playerGameSummaryProcessor.insertSql(FIXTURE_PROJECT), insertParams(['2024-10-22']));
+      const { rows } = await one.query(`SELECT player_lookup, usage_rate FROM \`${FIXTURE_PROJECT}.${PLAYER_GAME_SUMMARY.name}\` WHERE team_abbr = 'BOS'`);
+      return new Map(rows.map((r) => [str(r.player_lookup), r.usage_rate]));
+    } finally { await done(); }
+  };
+
+  it('usage_rate sums the team minutes exactly: rows in the reverse order give the same bits', async () => {
+    expect(MINUTES.reduce((a, b) => a + b, 0)).not.toBe([...MINUTES].reverse().reduce((a, b) => a + b, 0));
+    const [given, reversed] = [await usageByPlayer('given'), await usageByPlayer('reversed')];
+    expect(given.size).toBe(MINUTES.length);
+    for (const [player, usage] of given) {
+      expect(typeof usage, player).toBe('number');
+      expect(Object.is(usage, reversed.get(player)), `${player}: ${String(usage)} vs ${String(reversed.get(player))}`).toBe(true);
+    }
+  });
 });

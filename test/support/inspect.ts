@@ -12,9 +12,8 @@ export async function withWarehouse<T>(file: string, fn: (w: DuckDBWarehouse) =>
 
 /**
  * A checksum of a table's rows in key order, ignoring when they were written.
- * Floats are compared to 9 decimals: DuckDB sums doubles in parallel, so the last
- * bits of a SUM differ between runs, and a difference of two sums (0 or ±1e-15) keeps
- * only that noise: relative precision would compare the noise itself.
+ * Floats to the last bit: every processor adds its FLOAT64 values in a fixed
+ * order or exactly (NUMERIC), so two runs over the same data write the same bits.
  */
 export async function tableChecksum(file: string, table: string, keys: string[]): Promise<{ rows: number; sha: string }> {
   return withWarehouse(file, async (w) => {
@@ -22,7 +21,7 @@ export async function tableChecksum(file: string, table: string, keys: string[])
     const h = createHash('sha256');
     for (const row of r.rows) {
       const { processed_at: _ignored, ...rest } = row as Row;
-      h.update(JSON.stringify(rest, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(9)) : v)));
+      h.update(JSON.stringify(rest));
     }
     return { rows: r.rows.length, sha: h.digest('hex') };
   });
@@ -30,9 +29,8 @@ export async function tableChecksum(file: string, table: string, keys: string[])
 
 /**
  * The first difference between a table in two warehouses, row by row in key
- * order, or null when they hold the same rows. Floats agree within 1e-9
- * relative: DuckDB's parallel sums differ run to run in their last bits, and a
- * checksum of rounded values flips whenever a value sits on a rounding boundary.
+ * order, or null when they hold the same rows. Floats must agree to the last bit
+ * (see tableChecksum): a difference in the 17th digit is a difference.
  */
 export async function tableDifference(fileA: string, fileB: string, table: string, keys: string[]): Promise<string | null> {
   const read = (file: string) => withWarehouse(file, async (w) => (await w.query(`SELECT * FROM \`${PROJECT}.${table}\` ORDER BY ${keys.join(', ')}`)).rows);
@@ -42,9 +40,7 @@ export async function tableDifference(fileA: string, fileB: string, table: strin
     for (const col of Object.keys(a[i])) {
       if (col === 'processed_at') continue;
       const [x, y] = [a[i][col], b[i][col]];
-      const same = typeof x === 'number' && typeof y === 'number'
-        ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y))
-        : JSON.stringify(x) === JSON.stringify(y);
+      const same = typeof x === 'number' && typeof y === 'number' ? Object.is(x, y) : JSON.stringify(x) === JSON.stringify(y);
       if (!same) return `${table}: row ${i + 1} (${keys.map((k) => a[i][k]).join(', ')}), ${col}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
     }
   }

@@ -16,7 +16,9 @@ function insertSql(project: string): string {
       `with_team_totals AS (
   SELECT
     pg.*,
-    SUM(pg.minutes) OVER (PARTITION BY pg.game_id, pg.team_abbr) AS team_minutes,
+    -- FLOAT64 minutes summed as NUMERIC (exact): a FLOAT64 sum depends on the order the
+    -- rows arrive in, and usage_rate would change in its last bits from run to run.
+    CAST(SUM(CAST(pg.minutes AS NUMERIC)) OVER (PARTITION BY pg.game_id, pg.team_abbr) AS FLOAT64) AS team_minutes,
     SUM(pg.fg_attempted) OVER (PARTITION BY pg.game_id, pg.team_abbr) AS team_fg_attempted,
     SUM(pg.ft_attempted) OVER (PARTITION BY pg.game_id, pg.team_abbr) AS team_ft_attempted,
     SUM(pg.turnovers) OVER (PARTITION BY pg.game_id, pg.team_abbr) AS team_turnovers
