@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeness, historyBounds, historyScope, insertHeader, lastGamesAvg, overLastGames, playerCoverageCtes,
-  rosterCtes, selectList, stddevSampInt, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes, unnestDaysBefore,
+  orderedAvg, rosterCtes, selectList, stddevSampInt, tableRef, teamDatesCte, teamRecentGamesCtes, teamWindowCtes, unnestDaysBefore,
 } from '../lib/jobs/phase4/sql.ts';
 import { PHASE2_TABLES, type TableDef } from '../lib/seed/schema.ts';
 import { PLAYER_GAME_SUMMARY, TEAM_OFFENSE_GAME_SUMMARY } from '../lib/jobs/phase3/tables.ts';
@@ -56,10 +56,13 @@ const GAMEBOOK = table('nba_raw.nbac_gamebook_player_stats');
 // League D, season 2019, for FLOAT64 last-N averages: UUU (home) v VVV every day 2019-11-01 … 11-12, games
 // D01 … D12, final; D13 on 11-13 only scheduled. u1 (UUU) plays all twelve: points 10 + k in game k, minutes
 // and usage_rate from U1_MINUTES / U1_USAGE (usage NULL in games 5 and 12), values whose sum rounds
-// differently newest first and oldest first.
+// differently newest first and oldest first. Team offence (pace) of UUU from UUU_PACE in games 1-12, except game 7,
+// which Phase 3 lacks (no row), and game 11, whose pace is NULL: values whose newest-first sum over the last 10 rows
+// rounds differently from the oldest-first one. VVV has no team offence rows.
 
 const U1_MINUTES = [0.1, 0.7, 2.3, 0.3, 1.9, 0.2, 3.1, 0.6, 1.1, 0.4, 2.2, 0.9];
 const U1_USAGE = [15, 17, 26.3, 21.9, null, 23, 18.3, 15.7, 25.2, 25.2, 29, null];
+const UUU_PACE = [98.13, 101.71, 99.37, 100.93, 97.29, 103.31, null, 96.67, 102.23, 99.91, null, 98.87];
 
 const day = (start: string, n: number) => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const pad = (k: number) => String(k).padStart(2, '0');
@@ -120,12 +123,13 @@ function gamebookRows(): object[] {
 }
 
 function offenseRows(): object[] {
-  const t = (game_id: string, game_date: string, season_year: number, team_abbr: string, pace: number) => ({ game_id, game_date, season_year, team_abbr, pace });
+  const t = (game_id: string, game_date: string, season_year: number, team_abbr: string, pace: number | null) => ({ game_id, game_date, season_year, team_abbr, pace });
   return [
     t('B0', '2023-04-01', 2022, 'CCC', 90), t('B1', '2023-12-02', 2023, 'CCC', 100), t('B2', '2023-12-04', 2023, 'CCC', 101),
     t('B3', '2023-12-06', 2023, 'CCC', 102), t('B5', '2023-12-09', 2023, 'CCC', 104), t('B6', '2023-12-12', 2023, 'CCC', 106),
     t('B1', '2023-12-02', 2023, 'DDD', 110), t('B3', '2023-12-06', 2023, 'DDD', 112),
     t('B2', '2023-12-04', 2023, 'EEE', 120), t('B5', '2023-12-09', 2023, 'EEE', 124),
+    ...UUU_PACE.flatMap((pace, i) => (i === 6 ? [] : [t(`D${pad(i + 1)}`, `2019-11-${pad(i + 1)}`, 2019, 'UUU', pace)])),
   ];
 }
 
@@ -588,6 +592,43 @@ describe('teamRecentGamesCtes: a Phase 3 team table\'s last n games per team', (
     expect(rows).toEqual([
       l('2023-12-02', 'B1', 100, 1, '2023-12-04'), l('2023-12-04', 'B2', 101, 2, '2023-12-06'),
       l('2023-12-06', 'B3', 102, 3, '2023-12-09'), l('2023-12-09', 'B5', 104, 4, null),
+    ]);
+  });
+  const paceCtes = (n: number) => [teamDatesCte(PROJECT), teamRecentGamesCtes('pace', T('nba_analytics.team_offense_game_summary'), ['game_id', 'pace'], n)];
+  const gameIds = (rows: Row[]) => rows.map((x) => `${x.as_of_date} ${x.team_abbr} ${x.games_ago} ${x.game_id}`);
+
+  it('a 15-game window early in the season: the games so far, not the date\'s own', async () => {
+    // With 11-13 in the statement, D06 … D12 are read too.
+    const rows = await run(['2019-11-06', '2019-11-13'], paceCtes(15), 'SELECT as_of_date, team_abbr, games_ago, game_id FROM pace_games ORDER BY as_of_date, games_ago');
+    // 11-06 is D06's date: UUU's Phase 3 games before it are D01 … D05, newest first (D06, that day's, is in the
+    // log but not in the window). VVV has no team offence rows, so no games.
+    expect(gameIds(rows.filter((x) => x.as_of_date === '2019-11-06'))).toEqual(['2019-11-06 UUU 1 D05', '2019-11-06 UUU 2 D04', '2019-11-06 UUU 3 D03', '2019-11-06 UUU 4 D02', '2019-11-06 UUU 5 D01']);
+  });
+
+  it('a game Phase 3 lacks is not in the table\'s log: the last 10 reach one game further back', async () => {
+    const rows = await run(['2019-11-13'], paceCtes(10), 'SELECT as_of_date, team_abbr, games_ago, game_id FROM pace_games ORDER BY games_ago');
+    // UUU's rows before 11-13: D01 … D06, D08 … D12 (no D07) → the last 10 are D12 … D08, then D06 … D02.
+    expect(gameIds(rows)).toEqual(['D12', 'D11', 'D10', 'D09', 'D08', 'D06', 'D05', 'D04', 'D03', 'D02'].map((id, i) => `2019-11-13 UUU ${i + 1} ${id}`));
+  });
+
+  it('orderedAvg over them: FLOAT64 added newest first, to the bit, a NULL pace skipped in the count, not the order', async () => {
+    const rows = await run(['2019-11-06', '2019-11-13'], paceCtes(10),
+      `SELECT g.as_of_date, g.team_abbr, ${orderedAvg('g', 'pace', 10)} AS pace_last_10 FROM pace_games AS g GROUP BY g.as_of_date, g.team_abbr ORDER BY g.as_of_date`);
+    // 11-06: D05 … D01 = (97.29 + 100.93 + 99.37 + 101.71 + 98.13) / 5 = 99.486.
+    // 11-13: D12, D11 (NULL, as 0), D10, D09, D08, D06 … D02: 98.87 + 0 + 99.91 + 102.23 + 96.67 + 103.31 + 97.29
+    // + 100.93 + 99.37 + 101.71 = 900.29 over 9 values: 100.03222222222223 newest first (oldest first …222).
+    const last = (k: number) => UUU_PACE.slice(0, k).filter((_, i) => i !== 6).slice(-10);
+    const newestFirst = (values: (number | null)[]) => {
+      let sum = 0;
+      for (const v of [...values].reverse()) sum = sum + (v ?? 0);
+      return sum / values.filter((v) => v !== null).length;
+    };
+    const oldestFirst = (values: (number | null)[]) => values.reduce<number>((sum, v) => sum + (v ?? 0), 0) / values.filter((v) => v !== null).length;
+    expect([newestFirst(last(5)), newestFirst(last(12))]).toEqual([99.486, 100.03222222222223]);
+    expect(oldestFirst(last(12))).not.toBe(newestFirst(last(12)));
+    expect(rows).toEqual([
+      { as_of_date: '2019-11-06', team_abbr: 'UUU', pace_last_10: newestFirst(last(5)) },
+      { as_of_date: '2019-11-13', team_abbr: 'UUU', pace_last_10: newestFirst(last(12)) },
     ]);
   });
 });
