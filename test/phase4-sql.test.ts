@@ -631,4 +631,18 @@ describe('teamRecentGamesCtes: a Phase 3 team table\'s last n games per team', (
       { as_of_date: '2019-11-13', team_abbr: 'UUU', pace_last_10: newestFirst(last(12)) },
     ]);
   });
+  it('logJoins: a per-game value joined onto the log once, carried into each date\'s games, no row added', async () => {
+    const rows = await run(['2023-12-09', '2023-12-12'], [teamDatesCte(PROJECT), teamRecentGamesCtes('pace', T('nba_analytics.team_offense_game_summary'), ['game_id'], 2,
+      "LEFT JOIN (SELECT 'B3' AS game_id, 'CCC' AS team_abbr, 7 AS bonus UNION ALL SELECT 'B5', 'EEE', 100) AS x ON x.game_id = t.game_id AND x.team_abbr = t.team_abbr",
+      { bonus: 'x.bonus' })],
+      'SELECT as_of_date, team_abbr, games_ago, game_id, bonus FROM pace_games ORDER BY as_of_date, team_abbr, games_ago');
+    // The same games as without the join (see the first test): CCC's B3 carries 7 on both dates, EEE's B5 (100) is
+    // 12-09's own game, so not in its window; every other game has no value (NULL).
+    const g = (date: string, team: string, ago: number, id: string, bonus: number | null) => ({ as_of_date: date, team_abbr: team, games_ago: ago, game_id: id, bonus });
+    expect(rows).toEqual([
+      g('2023-12-09', 'CCC', 1, 'B3', 7), g('2023-12-09', 'CCC', 2, 'B2', null), g('2023-12-09', 'EEE', 1, 'B2', null),
+      g('2023-12-12', 'CCC', 1, 'B5', null), g('2023-12-12', 'CCC', 2, 'B3', 7),
+      g('2023-12-12', 'DDD', 1, 'B3', null), g('2023-12-12', 'DDD', 2, 'B1', null),
+    ]);
+  });
 });

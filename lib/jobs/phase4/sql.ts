@@ -311,26 +311,30 @@ export function lastGamesAvg(column: PlayerLogColumn, n: number): string {
  *  - `<name>_games`: for each team in team_dates, its last n games this season
  *    before the date (as_of_date, team_abbr, games_ago 1 = the latest, and the
  *    columns), reached from its latest game before the date by game number.
+ * `logJoins` (LEFT JOINs, at most one row each per game of `t`) brings per-game
+ * values from elsewhere onto the log, `joined` (name → expression) naming them:
+ * joined once per game rather than once per date and game.
  *
  * Kept as rows joined and grouped, not window functions over the log as the
  * player figures are: a team log is small (about 2,400 rows a season), and in
  * DuckDB each window expression over it (15 LAGs per FLOAT64 average, one
  * framed SUM per column) cost more than the join. Tried with identical outputs:
- * team_defense_zone_analysis got slower (four seasons 0.36 → 0.56 s CPU), team
- * pace in player_composite_factors no faster.
+ * team_defense_zone_analysis took about 45 % more CPU, team pace in
+ * player_composite_factors no less.
  */
-export function teamRecentGamesCtes(name: string, table: string, columns: string[], n: number): string {
+export function teamRecentGamesCtes(name: string, table: string, columns: string[], n: number, logJoins = '', joined: Record<string, string> = {}): string {
+  const all = [...columns, ...Object.keys(joined)];
   const ordered = 'PARTITION BY t.team_abbr, t.season_year ORDER BY t.game_date, t.game_id';
   return `${name}_log AS (
-  SELECT t.team_abbr, t.season_year, t.game_date, ${columns.map((c) => `t.${c}`).join(', ')},
+  SELECT t.team_abbr, t.season_year, t.game_date, ${[...columns.map((c) => `t.${c}`), ...Object.entries(joined).map(([c, e]) => `${e} AS ${c}`)].join(', ')},
     ROW_NUMBER() OVER (${ordered}) AS game_index,
     LEAD(t.game_date) OVER (${ordered}) AS next_game_date
-  FROM ${table} AS t
+  FROM ${table} AS t${logJoins ? `\n  ${logJoins}` : ''}
   WHERE ${historyScope('t')}
 ),
 ${name}_games AS (
   SELECT td.game_date AS as_of_date, td.team_abbr, latest.game_index - g.game_index + 1 AS games_ago,
-    ${columns.map((c) => `g.${c}`).join(', ')}
+    ${all.map((c) => `g.${c}`).join(', ')}
   ${lastTeamGamesFrom({ log: `${name}_log`, index: 'game_index', next: 'next_game_date' }, n, 'g', 'wanted_index')}
 )`;
 }

@@ -47,6 +47,10 @@ function insertSql(project: string): string {
   const defense = tableRef(project, 'nba_analytics.team_defense_game_summary');
   const zoneSums = ZONES.map((z) => `SUM(z.${z}_att) AS ${z}_att, SUM(z.${z}_made) AS ${z}_made`).join(',\n    ');
   const runningSums = ZONES.map((z) => `SUM(${z}_att) OVER season_so_far AS ${z}_att, SUM(${z}_made) OVER season_so_far AS ${z}_made`).join(',\n    ');
+  const zoneShotColumns: Record<string, string> = {
+    zone_game_id: 'z.game_id',
+    ...Object.fromEntries(ZONES.flatMap((z) => [[`${z}_att`, `z.${z}_att`], [`${z}_made`, `z.${z}_made`]])),
+  };
   const defenseColumns = [
     'game_id', 'opponent_abbr', 'points_allowed', 'defensive_rating', 'pace',
     'opp_fg_made', 'opp_fg_attempted', 'opp_fg3_made', 'opp_fg3_attempted',
@@ -63,8 +67,10 @@ game_zone_shots AS (
   WHERE ${historyScope('sch')} AND ${historyBounds('s.game_date')}
   GROUP BY s.game_id, s.team_abbr, sch.game_date, sch.season_year
 ),
--- Each playing team's last 15 games this season before the date (defense_games).
-${teamRecentGamesCtes('defense', defense, defenseColumns, TEAM_WINDOW_GAMES)},
+-- Each playing team's last 15 games this season before the date (defense_games), with the
+-- opponent's zone shots in each, joined onto its log once per game (one row or none).
+${teamRecentGamesCtes('defense', defense, defenseColumns, TEAM_WINDOW_GAMES,
+    'LEFT JOIN game_zone_shots AS z ON z.game_id = t.game_id AND z.shooting_team = t.opponent_abbr', zoneShotColumns)},
 -- completeness_pct: of the team's last 15 final games (schedule), those its Phase 3 defence row exists for.
 ${teamWindowCtes(project, TEAM_WINDOW_GAMES)},
 defense_coverage AS (
@@ -81,10 +87,9 @@ defense_window AS (
     ${orderedAvg('g', 'pace', TEAM_WINDOW_GAMES)} AS pace_avg,
     SAFE_DIVIDE(SUM(g.opp_fg_made), SUM(g.opp_fg_attempted)) AS opp_fg_pct,
     SAFE_DIVIDE(SUM(g.opp_fg3_made), SUM(g.opp_fg3_attempted)) AS opp_fg3_pct,
-    COUNT(z.game_id) AS games_with_shot_data,
-    ${zoneSums}
+    COUNT(g.zone_game_id) AS games_with_shot_data,
+    ${ZONES.map((z) => `SUM(g.${z}_att) AS ${z}_att, SUM(g.${z}_made) AS ${z}_made`).join(',\n    ')}
   FROM defense_games AS g
-  LEFT JOIN game_zone_shots AS z ON z.game_id = g.game_id AND z.shooting_team = g.opponent_abbr
   GROUP BY g.as_of_date, g.team_abbr
 ),
 -- League shooting by zone this season before each date: the baseline a defence is
