@@ -1,5 +1,6 @@
 /** The platform seam's small parts: runner flags and the fence, the board, run-history tallies, --list at narrow widths. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveRunner } from '../lib/notebook/flags.ts';
@@ -40,7 +41,7 @@ describe('runner flags', () => {
   it('the platform directory: --platform-dir, else the git top-level of the command, else the parent of bin/', () => {
     expect(platformDir({ platformDir: '/srv/x', backfillCmd: CMD })).toBe('/srv/x');
     expect(platformDir({ platformDir: null, backfillCmd: path.join(ROOT, 'test/fixtures/platform/traced.sh') })).toBe(fs.realpathSync(ROOT));
-    const bare = fs.mkdtempSync('/tmp/platform-nogit-');
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-nogit-'));
     fs.mkdirSync(path.join(bare, 'bin'));
     expect(platformDir({ platformDir: null, backfillCmd: path.join(bare, 'bin', 'run_backfill.sh') })).toBe(bare);
   });

@@ -2,7 +2,8 @@
  * Seeds one template warehouse per test run (a few seconds), which script
  * tests copy, so each test starts from the same seeded state without seeding
  * again (seed.test.ts checks this seeding itself: the file and its summary);
- * and brings the scripts' bundle up to date.
+ * brings the scripts' bundle up to date; and gives the run one temporary
+ * folder, removed when it ends.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,10 @@ import { bundleFor } from '../../lib/start/launch.mjs';
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-tests-'));
+  // Every test's sandbox (a ~30 MB warehouse copy each, hundreds a run) and every script's
+  // temporary files go under this folder, removed at the end: os.tmpdir() reads TMPDIR,
+  // and the test workers and the scripts they start inherit it.
+  process.env.TMPDIR = dir;
   const file = path.join(dir, 'template.duckdb');
   const w = new DuckDBWarehouse({ file, project: 'nba-props-platform' });
   let seeded: SeedSummary | undefined;
