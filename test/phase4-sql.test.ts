@@ -60,11 +60,6 @@ const GAMEBOOK = table('nba_raw.nbac_gamebook_player_stats');
 // which Phase 3 lacks (no row), and game 11, whose pace is NULL: values whose newest-first sum over the last 10 rows
 // rounds differently from the oldest-first one. VVV has no team offence rows.
 
-// League E, season 2018, for who player_log reads: PPP-QQQ on 11-01 (E1) and 11-03 (E3), RRR-SSS on 11-02 (E2) and
-// 11-04 (E4), all final; E6 2018-11-06 RRR-SSS scheduled (PPP and QQQ do not play that day). t1 plays E1 and E3 for
-// QQQ (12 and 18 points), is traded and plays E4 for RRR (30 points); q1 (QQQ) and p1 (PPP) play E1 and E3,
-// r1 (RRR) and s1 (SSS) E2 and E4 (10 points each).
-
 const U1_MINUTES = [0.1, 0.7, 2.3, 0.3, 1.9, 0.2, 3.1, 0.6, 1.1, 0.4, 2.2, 0.9];
 const U1_USAGE = [15, 17, 26.3, 21.9, null, 23, 18.3, 15.7, 25.2, 25.2, 29, null];
 const UUU_PACE = [98.13, 101.71, 99.37, 100.93, 97.29, 103.31, null, 96.67, 102.23, 99.91, null, 98.87];
@@ -85,8 +80,6 @@ function scheduleRows(): object[] {
     g('T4', '2022-01-06', 2021, 'JJJ', 'HHH', 1), g('T3', '2022-01-06', 2021, 'HHH', 'III', 1), g('T5', '2022-01-08', 2021, 'FFF', 'GGG', 1),
     g('T9', '2020-12-01', 2021, 'FFF', 'GGG'),
     g('K1', '2021-03-01', 2020, 'XXX', 'ZZZ', 1), g('K2', '2021-03-02', 2020, 'YYY', 'ZZZ', 1),
-    g('E1', '2018-11-01', 2018, 'PPP', 'QQQ'), g('E2', '2018-11-02', 2018, 'RRR', 'SSS'), g('E3', '2018-11-03', 2018, 'PPP', 'QQQ'),
-    g('E4', '2018-11-04', 2018, 'RRR', 'SSS'), g('E6', '2018-11-06', 2018, 'RRR', 'SSS', 1),
     ...Array.from({ length: 13 }, (_, i) => g(`D${pad(i + 1)}`, `2019-11-${pad(i + 1)}`, 2019, 'UUU', 'VVV', i < 12 ? 3 : 1)),
   ];
 }
@@ -116,13 +109,6 @@ function playerRows(): object[] {
     row('x1', 'XXX', `X${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25);
     if (i < 128) row('y1', 'YYY', `Y${i}`, day('2020-10-01', i), 2020, i + 1, i + 1.25, 20.1234567891);
   }
-  for (const [id, date, pts] of [['E1', '2018-11-01', 12], ['E3', '2018-11-03', 18]] as const) {
-    row('t1', 'QQQ', id, date, 2018, pts, 30); row('q1', 'QQQ', id, date, 2018, 10, 30); row('p1', 'PPP', id, date, 2018, 10, 30);
-  }
-  for (const [id, date] of [['E2', '2018-11-02'], ['E4', '2018-11-04']] as const) {
-    row('r1', 'RRR', id, date, 2018, 10, 30); row('s1', 'SSS', id, date, 2018, 10, 30);
-  }
-  row('t1', 'RRR', 'E4', '2018-11-04', 2018, 30, 30);
   for (let k = 1; k <= 12; k++) row('u1', 'UUU', `D${pad(k)}`, `2019-11-${pad(k)}`, 2019, 10 + k, U1_MINUTES[k - 1], U1_USAGE[k - 1]);
   return rows;
 }
@@ -419,24 +405,6 @@ describe('rosterCtes: player_log, team_recent, roster and season averages', () =
       'as_of_date', 'season_year', 'game_id', 'team_abbr', 'opponent_abbr', 'is_home', 'player_lookup', 'last_game_date', 'last_game_index',
       'points_avg_season', 'minutes_avg_season', 'rebounds_avg_season', 'usage_rate_avg_season', 'assists_avg_season',
     ]);
-  });
-
-  it('a date\'s statement reads only players of its teams, a traded player with his old team\'s games too', async () => {
-    const ctes = [teamDatesCte(PROJECT), rosterCtes(PROJECT, ['points'], { n10: `COUNT(*) ${overLastGames(10)}`, p2: lastGamesAvg('points', 2) })];
-    const read = await run(['2018-11-06'], ctes, 'SELECT player_lookup, team_abbr, game_id FROM player_log ORDER BY player_lookup, game_id');
-    // Only RRR and SSS play 11-06: r1, s1, and t1, who played for RRR; q1 and p1 (QQQ and PPP only) are not read.
-    // t1's games for QQQ stay in his log.
-    const g = (player: string, team: string, game: string) => ({ player_lookup: player, team_abbr: team, game_id: game });
-    expect(read).toEqual([
-      g('r1', 'RRR', 'E2'), g('r1', 'RRR', 'E4'), g('s1', 'SSS', 'E2'), g('s1', 'SSS', 'E4'),
-      g('t1', 'QQQ', 'E1'), g('t1', 'QQQ', 'E3'), g('t1', 'RRR', 'E4'),
-    ]);
-    const rows = await run(['2018-11-06'], ctes,
-      'SELECT team_abbr, player_lookup, last_game_index, points_avg_season, n10, p2 FROM roster ORDER BY team_abbr, player_lookup');
-    // t1 on RRR's roster over both teams' games: season (12 + 18 + 30) / 3 = 20, three games, last 2 (18 + 30) / 2 = 24.
-    const r = (team: string, player: string, last: number, avg: number, n10: number, p2: number) =>
-      ({ team_abbr: team, player_lookup: player, last_game_index: last, points_avg_season: avg, n10, p2 });
-    expect(rows).toEqual([r('RRR', 'r1', 2, 10, 2, 10), r('RRR', 't1', 3, 20, 3, 24), r('SSS', 's1', 2, 10, 2, 10)]);
   });
 
   it('a season of 128 games: every game counted', async () => {

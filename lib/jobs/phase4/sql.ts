@@ -195,16 +195,6 @@ const FLOAT_COLUMNS: ReadonlySet<PlayerLogColumn> = new Set(['minutes', 'usage_r
  *    `logJoins` (LEFT JOINs, at most one row each per game of `g`) brings
  *    per-game values from elsewhere for those windows to read.
  *
- * player_log reads only the players with a game in scope for a team in
- * team_dates (a roster row is a game of such a team), but ALL their games: a
- * traded player's season averages and last-N windows span both his teams.
- * Everything reading player_log stays exact: team_log is complete for every team
- * in team_dates (each of its games has a player who played for it), and
- * team_recent reads only those; roster, player_coverage and pcf's recent days
- * join player_log on roster players, whose logs are whole. (phase3_window_games
- * sees a game of such a team through that team's players; it would miss one
- * whose Phase 3 rows held only the opponent's players.)
- *
  * A player's latest game before a date D is the player_log row with
  * game_date < D <= next_game_date (or no next game). Its game_index is the number
  * of his games this season before D (roster's `last_game_index`), so his last N
@@ -239,12 +229,6 @@ export function rosterCtes(project: string, seasonAverages: PlayerLogColumn[] = 
   FROM ${pgs} AS g${logJoins ? `\n  ${logJoins}` : ''}
   WHERE g.minutes > 0
     AND ${historyScope('g')}
-    -- Only players who can be on a requested date's roster (see above), all their games.
-    AND g.player_lookup IN (
-      SELECT p.player_lookup FROM ${pgs} AS p
-      WHERE p.minutes > 0 AND p.team_abbr IN (SELECT team_abbr FROM team_dates)
-        AND ${historyScope('p')}
-    )
 ),
 team_log AS (
   SELECT team_abbr, season_year, game_date,
