@@ -11,7 +11,7 @@ import { actionStep, checkStep, gateStep, sqlStep } from '../lib/notebook/steps.
 import { isMain, main, type RunbookDef } from '../lib/notebook/notebook.ts';
 import { phase2Range } from '../lib/notebook/flags.ts';
 import { LIST_JOBS_COMMAND, MONITOR_COMMAND, listPrecomputeJobs, warnIfNoMultiplexer } from '../lib/preflight/checks.ts';
-import { RECENT_GAME_DATES, scraperQuery, scraperVerdict, type ScraperRow } from '../lib/preflight/boxscore-scraper.ts';
+import { scraperQuery, scraperVerdict, type ScraperRow } from '../lib/preflight/boxscore-scraper.ts';
 import { PHASE2_CHECKED, phase2Coverage, phase2MissingDates } from '../lib/queries/phase2.ts';
 import { coverageCalendarStep } from '../lib/calendar-view/step.ts';
 import { JOBS } from '../lib/jobs/registry.ts';

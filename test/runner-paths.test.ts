@@ -13,7 +13,7 @@ import { p, type Params } from '../lib/warehouse/params.ts';
 import { WarehouseError, type AtomicOptions, type BackendName, type QueryOptions, type Row, type Statement, type Warehouse } from '../lib/warehouse/types.ts';
 import { planTables, runBackfill, RunStopped, type LoadResult, type RunnableJob } from '../lib/backfill/runner.ts';
 import { readDateFacts } from '../lib/backfill/date-facts.ts';
-import { TWELVE_DATES, fromBox, openTwelveDates, teamJob } from './support/twelve-dates.ts';
+import { fromBox, openTwelveDates, teamJob } from './support/twelve-dates.ts';
 
 const project = 'nba-props-platform';
 const H = `\`${project}.nba_reference.processor_run_history\``;
@@ -69,7 +69,6 @@ class Wrapped implements Warehouse {
   close() { return this.inner.close(); }
 }
 
-const dates = TWELVE_DATES;
 let duck: DuckDBWarehouse;
 
 beforeEach(async () => { duck = await openTwelveDates(project); });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../lib/warehouse/duckdb.ts';
 import { p } from '../lib/warehouse/params.ts';
-import { parseCheckFailure, runBackfill, type RunnableJob } from '../lib/backfill/runner.ts';
+import { parseCheckFailure, runBackfill } from '../lib/backfill/runner.ts';
 import { datesWithout, missingByPhase, missingDependencies, RunStopped } from '../lib/backfill/runner.ts';
 import { TWELVE_DATES, fromBox, openTwelveDates, teamJob } from './support/twelve-dates.ts';
 import { listenForPlans, type RunPlan as AnnouncedPlan } from '../lib/monitor/plans.ts';

@@ -11,7 +11,7 @@ import type { RunContext } from '../notebook/steps.ts';
 import { table } from '../queries/tables.ts';
 import { JOBS, type RegisteredJob } from '../jobs/registry.ts';
 import { errorType, remedyOf, type FailureEvidence, type FailureState } from '../gates/failures.ts';
-import { runBackfill, type RunSummary } from './runner.ts';
+import type { RunSummary } from './runner.ts';
 import { datesLacking, factKey, readDateFacts, type DateFacts } from './date-facts.ts';
 import { QUALITY_POLICY, type QualityEvidence, type WeekQuality } from '../gates/quality.ts';
 import { finalGameDates } from '../queries/phase2.ts';

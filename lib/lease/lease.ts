@@ -57,7 +57,6 @@ const COLUMNS: [string, string][] = [
 /** The leases table's DDL (dataset included), for a script to create with its other tables in one job. */
 export const leasesDdl = (w: Warehouse, dataset: string) => bookkeepingDdl(w, dataset, 'runbook_leases', COLUMNS);
 
-
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }

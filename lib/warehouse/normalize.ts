@@ -9,7 +9,7 @@
  *   TIMESTAMP → 'YYYY-MM-DDTHH:MM:SS.mmmZ'
  *   ARRAY<T>  → array of T, normalised element by element
  */
-import type { ColumnType, Value } from './types.ts';
+import type { Value } from './types.ts';
 
 export function normalizeInt(v: bigint | number | string): number | string {
   const b = typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : v);

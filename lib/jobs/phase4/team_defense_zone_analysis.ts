@@ -45,7 +45,8 @@ function insertSql(project: string): string {
   const shots = tableRef(project, 'nba_raw.nbac_play_by_play_shots');
   const schedule = tableRef(project, 'nba_raw.nbac_schedule');
   const defense = tableRef(project, 'nba_analytics.team_defense_game_summary');
-  const zoneSums = ZONES.map((z) => `SUM(z.${z}_att) AS ${z}_att, SUM(z.${z}_made) AS ${z}_made`).join(',\n    ');
+  /** Attempts and makes per zone summed over rows aliased `alias`. */
+  const zoneSums = (alias: string) => ZONES.map((z) => `SUM(${alias}.${z}_att) AS ${z}_att, SUM(${alias}.${z}_made) AS ${z}_made`).join(',\n    ');
   const runningSums = ZONES.map((z) => `SUM(${z}_att) OVER season_so_far AS ${z}_att, SUM(${z}_made) OVER season_so_far AS ${z}_made`).join(',\n    ');
   const zoneShotColumns: Record<string, string> = {
     zone_game_id: 'z.game_id',
@@ -88,7 +89,7 @@ defense_window AS (
     SAFE_DIVIDE(SUM(g.opp_fg_made), SUM(g.opp_fg_attempted)) AS opp_fg_pct,
     SAFE_DIVIDE(SUM(g.opp_fg3_made), SUM(g.opp_fg3_attempted)) AS opp_fg3_pct,
     COUNT(g.zone_game_id) AS games_with_shot_data,
-    ${ZONES.map((z) => `SUM(g.${z}_att) AS ${z}_att, SUM(g.${z}_made) AS ${z}_made`).join(',\n    ')}
+    ${zoneSums('g')}
   FROM defense_games AS g
   GROUP BY g.as_of_date, g.team_abbr
 ),
@@ -100,7 +101,7 @@ league_days AS (
     ${runningSums}
   FROM (
     SELECT z.season_year, z.game_date,
-      ${zoneSums}
+      ${zoneSums('z')}
     FROM game_zone_shots AS z
     GROUP BY z.season_year, z.game_date
   ) AS daily
