@@ -135,18 +135,23 @@ export const runbook: RunbookDef = {
   steps: [...runInOrder, jobFailed, rerunJob, validation, expected, calendar, quality, weekly, qualityDecision, failures, decide, rerun],
   async flow(nb) {
     let confirmedAt: string | undefined;
-    const accepted = new Set<string>();
+    /** Failed dates the operator chose to go on without, and the job whose gate decided it. */
+    const accepted = new Map<string, string>();
     for (const [k, step] of runInOrder.entries()) {
       // One confirmation starts the sequence; the operator is not asked again for each job.
       const summary = await nb.action(step, undefined, { confirmedAt });
       if (!summary) continue;
       confirmedAt ??= step.id;
-      // Dates already accepted as failed upstream fail here too; ask only about new ones.
-      const fresh = failedDates(summary).filter((d) => !accepted.has(d));
-      if (!fresh.length) continue;
+      // Dates already accepted as failed upstream fail here too; ask only about new ones, and say so.
+      const failed = failedDates(summary);
+      const fresh = failed.filter((d) => !accepted.has(d));
+      if (!fresh.length) {
+        if (failed.length) nb.out.info(`   ${jobFailed.id} not asked again: ${summary.job}'s failed date(s) ${failed.join(', ')} are the ones accepted after ${[...new Set(failed.map((d) => accepted.get(d)))].join(', ')}`);
+        continue;
+      }
       const answer = await nb.gate(jobFailed, summary, { resumeAt: runInOrder[k + 1]?.id ?? validation.id });
       if (answer === 'rerun') await nb.action(rerunJob, summary);
-      else for (const d of fresh) accepted.add(d);
+      else for (const d of fresh) accepted.set(d, summary.job);
     }
     // The four read-only queries below run at once; each is shown at its turn.
     nb.prefetch([validation, quality, weekly, failures]);

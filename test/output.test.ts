@@ -13,6 +13,22 @@ describe('bq-style tables', () => {
     expect(lines.filter((l) => /^\+/.test(l))).toHaveLength(3);
     expect(lines[3]).toMatch(/\|\s+98\.8 \|$/); // numbers right-aligned
   });
+  it('shows a numeric column\'s numbers with the same decimal places, so the points line up', () => {
+    const lines = renderTable(cols, [{ table_name: 'a', pct: 98.8 }, { table_name: 'b', pct: 100 }, { table_name: 'c', pct: null }]).split('\n');
+    expect(lines[3]).toMatch(/\|\s+98\.8 \|$/);
+    expect(lines[4]).toMatch(/\|\s+100\.0 \|$/);
+    expect(lines[5]).toMatch(/\|\s+NULL \|$/);
+    // Seconds in a summary (rows computed in code, no schema): 3 is 3.0 beside 5.4.
+    const summary = renderTable(['job', 'seconds'], [{ job: 'x', seconds: 5.4 }, { job: 'y', seconds: 3 }]);
+    expect(summary).toMatch(/\|\s+3\.0 \|/);
+    // Counts stay whole; over 3 places (a raw FLOAT64) is left as it is, not padded to 17.
+    expect(renderTable(['n'], [{ n: 12 }, { n: 3 }])).toMatch(/\|\s+3 \|/);
+    const raw = renderTable(['r'], [{ r: 0.1234 }, { r: 2 }]);
+    expect(raw).toMatch(/\|\s+0\.1234 \|/);
+    expect(raw).toMatch(/\|\s+2 \|/);
+    // Text in a numeric-typed column (a NUMERIC read as a string) is shown as it came.
+    expect(renderTable([{ name: 'v', type: 'NUMERIC' }], [{ v: '1.50' }, { v: 2.5 }])).toMatch(/\|\s+1\.50 \|/);
+  });
   it('cuts long text to fit the width', () => {
     const t = renderTable(['error'], [{ error: 'x'.repeat(300) }], { width: 100 });
     for (const l of t.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
@@ -90,6 +106,40 @@ describe('readable from 60 columns up, within 100', () => {
     expect(line.length).toBeLessThanOrEqual(60);
     // The tail takes 30; the bar its minimum 6 (2 of 6 filled: 50/166); the label the 20 left. ETA: 10 s / 50 × 116 = 23 s.
     expect(line).toBe('analytic…ame_context [##....]   50/166  2 failed 10s eta 23s');
+  });
+});
+
+describe('a job\'s log quoted', () => {
+  // What run_backfill.sh writes to its log when it is not on a terminal: tables at 100 columns.
+  const log = [
+    'precompute/player_composite_factors: 157 succeeded, 1 failed, 7 skipped; 31870 records; run_id PlayerCompositeFactorsProcessor-97c3eaf4; 4 statements in 0.7 s',
+    `+------------+${'-'.repeat(85)}+`,
+    `| data_date  | error${' '.repeat(79)} |`,
+    `| 2023-02-03 | DependencyError: nba_precompute.team_defense_zone_analysis, nba_precompute.player_shot_zon… |`,
+  ];
+  const quoted = (stream: PassThrough & { isTTY?: boolean; columns?: number }) => {
+    let text = '';
+    stream.on('data', (d) => { text += String(d); });
+    new Output({ json: false, stdout: stream }).quote(log);
+    return text.split('\n').filter(Boolean);
+  };
+  const tty = (columns: number) => Object.assign(new PassThrough(), { isTTY: true, columns });
+
+  it('keeps each table line whole on a terminal wide enough, one line each, and wraps the prose at 100', () => {
+    const lines = quoted(tty(160));
+    for (const l of log.slice(1)) expect(lines).toContain(`  | ${l}`);
+    const prose = lines.filter((l) => !/^ {2}\| [+|]/.test(l));
+    expect(prose.length).toBeGreaterThan(1); // the summary line, 140 characters, wrapped
+    for (const l of prose) expect(l.length).toBeLessThanOrEqual(100);
+    expect(lines).toHaveLength(3 + prose.length);
+  });
+  it('cuts a table line to a narrow terminal with an ellipsis instead of wrapping it', () => {
+    const lines = quoted(tty(80)).filter((l) => /^ {2}\| [+|]/.test(l));
+    expect(lines).toHaveLength(3);
+    for (const l of lines) { expect(l).toHaveLength(80); expect(l.endsWith('…')).toBe(true); }
+  });
+  it('keeps every line whole in a log or a pipe', () => {
+    expect(quoted(Object.assign(new PassThrough(), { columns: 60 }))).toEqual(log.map((l) => `  | ${l}`));
   });
 });
 

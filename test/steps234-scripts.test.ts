@@ -117,6 +117,12 @@ describe('03-phase4 and 04-remaining-seasons', () => {
     const order = [...r.stdout.matchAll(/── 3\.1\.(\d) Run (precompute\/\w+)/g)].map((m) => m[2]);
     expect(order).toEqual(['precompute/team_defense_zone_analysis', 'precompute/player_shot_zone_analysis', 'precompute/player_composite_factors', 'precompute/player_daily_cache', 'precompute/ml_feature_store']);
     expect(r.stdout).toMatch(/Recommendation: Continue — \d+(\.\d)?% Good after week 3/);
+    // 3.1.6 is asked once, after the first job with failed dates; a later job failing on the same
+    // dates (their upstream missing) is not asked about again, and the screen says so.
+    expect(r.stdout.match(/── 3\.1\.6 /g)).toHaveLength(1);
+    const failedPsza = (await latestStates(sb.warehouse, 'PlayerShotZoneAnalysisProcessor')).filter((s) => s.status === 'failed').map((s) => String(s.data_date));
+    expect(failedPsza.length).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`3.1.6 not asked again: precompute/player_shot_zone_analysis's failed date(s) ${failedPsza.join(', ')} are the ones accepted after precompute/team_defense_zone_analysis`);
     const boot = (await latestStates(sb.warehouse, 'PlayerShotZoneAnalysisProcessor')).filter((s) => s.skip_reason === 'bootstrap').map((s) => s.data_date);
     // Expected from the schedule: the final-game dates of the season's first 7 days (2021-10-19..25).
     const gameDays = await withWarehouse(sb.warehouse, async (w) => (await w.query(`SELECT DISTINCT game_date FROM \`nba-props-platform.nba_raw.nbac_schedule\`

@@ -101,7 +101,7 @@ export function failureGate(): Omit<GateStep<FailureEvidence>, 'id' | 'title' | 
     choices: FAILURE_CHOICES.map((c) => ({ ...c })),
     table: () => [
       { when: 'no failed dates', choice: 'continue', action: 'Continue (the question is not asked)' },
-      { when: 'Phase 2 data missing or failing a data check, no Phase 2 re-load since the date started failing', choice: 'fix-phase2', action: 'Re-load those dates with the Phase 2 job, then re-run them (here)' },
+      { when: 'Phase 2 data missing or failing a data check, no Phase 2 re-load since the date started failing', choice: 'fix-phase2', action: 'Re-load those dates with the Phase 2 job, then re-run them (the runbook runs both commands)' },
       { when: `the missing data is there now, or a transient failure (crash, interrupted, abandoned) seen fewer than ${MAX_TRANSIENT_ATTEMPTS} times in a row`, choice: 'rerun', action: 'Re-run only the failed dates' },
       { when: `a Phase 4 date lacks Phase 3 data Step 2 can still produce; a transient failure repeated ${MAX_TRANSIENT_ATTEMPTS}+ times; duplicate or NULL keys`, choice: 'stop', action: 'Stop: a re-run cannot fix it; fix the cause first' },
       { when: 'the source has nothing (the Phase 2 re-load failed, or the re-loaded data still fails the check); the upstream job it needs succeeded on the date with no rows', choice: 'document', action: 'Continue and document' },

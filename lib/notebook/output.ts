@@ -57,6 +57,20 @@ export class Output {
     if (!this.human.isTTY || text.replace(/\x1b\[[0-9;]*m/g, '').length <= this.width || text.includes('\n')) return this.line(text);
     for (const l of wrapText(text, this.width)) this.line(l);
   }
+  /**
+   * Another program's output (a job's log), each line after `  | `. A table's
+   * line (starting with + or |) is never wrapped, which would break its borders
+   * apart: on a terminal it may use the whole width and is cut there with an
+   * ellipsis; other lines wrap as prose does.
+   */
+  quote(lines: string[]): void {
+    for (const l of lines) {
+      const text = `  | ${l}`;
+      if (!/^\s*[+|]/.test(l)) this.info(text);
+      else if (this.human.isTTY && text.length > this.tableWidth) this.line(`${text.slice(0, this.tableWidth - 1)}…`);
+      else this.line(text);
+    }
+  }
   note(text: string): void { this.line(this.c.dim(text)); }
   ok(text: string): void { this.line(`${this.c.green('✔')} ${text}`); }
   warn(text: string): void { this.line(`${this.c.yellow('!')} ${text}`); }
@@ -153,6 +167,22 @@ function cell(v: Value): string {
 const NUMERIC = new Set(['INT64', 'FLOAT64', 'NUMERIC']);
 
 /**
+ * Decimal places a numeric column's numbers are all shown with, so the points
+ * line up (100.0 above 98.8, not 100): the most any of them has, when that is 1
+ * to 3 (a ROUND(…, 1) percentage, seconds); 0 leaves them as they are.
+ */
+function sharedPlaces(values: Value[]): number {
+  let most = 0;
+  for (const v of values) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const text = String(v);
+    if (text.includes('e')) return 0;
+    most = Math.max(most, text.split('.')[1]?.length ?? 0);
+  }
+  return most <= 3 ? most : 0;
+}
+
+/**
  * A table like `bq --format=pretty`: ASCII borders, a header row, numbers
  * right-aligned, long text cut so the table fits the width.
  */
@@ -166,7 +196,11 @@ export function renderTable(
   const cols: Column[] = columns.map((c) => (typeof c !== 'string' ? c
     : { name: c, type: rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number') ? 'FLOAT64' : 'STRING' }));
   const width = opts.width ?? 100;
-  let texts = rows.map((r) => cols.map((c) => cell(r[c.name] ?? null)));
+  const places = cols.map((c) => (NUMERIC.has(c.type) ? sharedPlaces(rows.map((r) => r[c.name])) : 0));
+  let texts = rows.map((r) => cols.map((c, k) => {
+    const v = r[c.name] ?? null;
+    return places[k] && typeof v === 'number' ? v.toFixed(places[k]) : cell(v);
+  }));
   const natural = cols.map((c, k) => Math.max(c.name.length, ...texts.map((t) => t[k].length)) + 2);
   const budget = width - (cols.length + 1);
   let colWidths = natural;

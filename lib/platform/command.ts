@@ -249,14 +249,16 @@ export function commandPlatform(opts: CommonOptions): Platform {
           statements: 0, interrupted, outcomes, ms, command: facts,
         });
         if (interrupted) {
-          ctx.out.warn(`${r.job.job} (pid ${s.pid}) was running; stopped after ${formatDuration(ms)}: ${outcomes.length}/${expected[k].length} date(s) recorded; log: ${logs[k]}`);
+          // How it ended, as it did: one that finished its last chunk exits with its own code.
+          const how = end.signal ? `stopped by ${end.signal}` : `exited with code ${end.exitCode}`;
+          ctx.out.warn(`${r.job.job} (pid ${s.pid}) was running at Ctrl+C; ${how} after ${formatDuration(ms)}: ${outcomes.length}/${expected[k].length} date(s) recorded; log: ${logs[k]}`);
           continue;
         }
         if (end.exitCode !== 0) {
           ctx.out.fail(`${r.job.job} exited with ${end.signal ? `signal ${end.signal}` : `code ${end.exitCode}`} after ${formatDuration(ms)} (pid ${s.pid})`);
           ctx.out.info(`  log: ${logs[k]}`);
           ctx.out.info('  last 20 lines:');
-          for (const l of tail(logs[k], 20)) ctx.out.info(`  | ${l}`);
+          ctx.out.quote(tail(logs[k], 20));
           if (unrecorded.length) broken.push(`${r.job.job} (exit ${end.exitCode ?? end.signal}; ${unrecorded.length} of ${expected[k].length} date(s) without a run-history row; log ${logs[k]})`);
         } else if (unrecorded.length) {
           ctx.out.warn(`${r.job.job} exited 0 but recorded no run history for ${unrecorded.length} of ${expected[k].length} date(s): the validations check its table`);
@@ -286,7 +288,7 @@ export function commandPlatform(opts: CommonOptions): Platform {
         const log = logPath(dir, r.job.job, 'dry-run');
         ctx.out.info(`$ ${show([...argsFor(ctx, r), '--dry-run'])}`);
         // Waiting for the embedded warehouse's lock is noise here (it stays in the log).
-        for (const l of tail(log, 20).filter((x) => !x.startsWith('# ') && !/is in use by another process/.test(x))) ctx.out.info(`  | ${l}`);
+        ctx.out.quote(tail(log, 20).filter((x) => !x.startsWith('# ') && !/is in use by another process/.test(x)));
       }
       if (failed.length) throw new StepFailed(ctx.stepId?.() ?? null, `dry run failed: ${failed.join('; ')}`);
     },
