@@ -111,6 +111,8 @@ const inputCases: Case[] = [
   ['run_backfill: an unknown flag', 'bin/run_backfill.sh', ['analytics/player_game_summary', '--dates=2021-11-03', '--force'], /unknown flag --force/],
   ['run_backfill: an unknown backend', 'bin/run_backfill.sh', [...BACKFILL, '--backend', 'postgres'], /unknown backend "postgres"/],
   ['run_backfill: no job', 'bin/run_backfill.sh', ['--dates=2021-11-03'], /name a job/],
+  // The reference platform never writes a real BigQuery project (no emulator endpoint): refused before connecting.
+  ['run_backfill: a job on a real BigQuery project', 'bin/run_backfill.sh', [...BACKFILL, '--backend', 'bigquery'], /refused: this run_backfill\.sh is the runbook's reference platform and never writes a real BigQuery project's datasets/],
 ];
 
 describe('bad input: one line, exit 2, nothing written', () => {
@@ -133,9 +135,10 @@ describe('a corrupt warehouse file: one line, exit 2, the file untouched', () =>
 });
 
 describe('an unwritable warehouse location: one line, exit 2', () => {
-  it.concurrent.each(PROGRAMS)('%s', async (_name, cmd, args) => {
+  it.concurrent.each(PROGRAMS)('%s', async (name, cmd, args) => {
     const sb = sandbox({ seeded: false });
-    const r = await run(cmd, args, { RUNBOOK_WAREHOUSE: '/proc/version/nba.duckdb', RUNBOOK_JOURNAL: sb.journal });
+    // run_backfill.sh refuses to write a real project before connecting; its dry run connects.
+    const r = await run(cmd, name === 'run_backfill' ? [...args, '--dry-run'] : args, { RUNBOOK_WAREHOUSE: '/proc/version/nba.duckdb', RUNBOOK_JOURNAL: sb.journal });
     expectRejected(r, /cannot create the warehouse folder|cannot open the warehouse|--warehouse \/proc\/version\/nba\.duckdb/);
   });
 });
@@ -173,9 +176,10 @@ describe('a warehouse held by another process: waits, then one line and exit 2, 
 });
 
 describe('BigQuery without credentials: one line, exit 2', () => {
-  it.concurrent.each(PROGRAMS)('%s', async (_name, cmd, args) => {
+  it.concurrent.each(PROGRAMS)('%s', async (name, cmd, args) => {
     const sb = sandbox({ seeded: false });
-    const r = await run(cmd, args, {
+    // run_backfill.sh refuses to write a real project before connecting; its dry run connects.
+    const r = await run(cmd, name === 'run_backfill' ? [...args, '--dry-run'] : args, {
       RUNBOOK_BACKEND: 'bigquery', RUNBOOK_WAREHOUSE: sb.warehouse, RUNBOOK_JOURNAL: sb.journal,
       GOOGLE_APPLICATION_CREDENTIALS: path.join(sb.dir, 'missing.json'), METADATA_SERVER_DETECTION: 'none', BIGQUERY_EMULATOR_HOST: '',
       // Scripts that start jobs drive the platform's own run_backfill.sh on BigQuery, as in production.

@@ -29,3 +29,19 @@ describe('01-validate-phase2 on BigQuery', () => {
     expect(inserts.every((b) => b.configuration?.query?.maximumBytesBilled)).toBe(true);
   });
 });
+
+describe('1.3.2 on BigQuery without --backfill-cmd', () => {
+  it('says why the runbook cannot start the loads, prints the platform\'s commands, and under --yes stops (exit 3) writing no Phase 2 row', async () => {
+    fake.reset();
+    const r = await scriptAsync('01-validate-phase2', ['--season', '2021-22', '--yes', '--answer', '1.2=fix', '--answer', '1.3.2=run', '--backend', 'bigquery', '--bq-endpoint', fake.endpoint], sandbox({ seeded: false }), {
+      GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/credentials.json', METADATA_SERVER_DETECTION: 'none',
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toContain("no --backfill-cmd was given, so the runbook cannot start the platform's loads: run them yourself, in the platform's repository");
+    expect(r.stdout).not.toContain('reference platform');
+    for (const t of ['nbac_team_boxscore', 'nbac_gamebook_player_stats', 'bdl_player_boxscores']) expect(r.stdout).toMatch(new RegExp(`\\$ \\./bin/run_backfill\\.sh raw/${t} \\\\?\\s*--dates=2021-`));
+    const writes = fake.requestsFor('jobs.insert').map((q) => String((q.body as { configuration?: { query?: { query?: string } } }).configuration?.query?.query ?? ''))
+      .filter((sql) => /^\s*(INSERT|DELETE|MERGE|UPDATE)\b[\s\S]*nba_raw/i.test(sql));
+    expect(writes).toEqual([]);
+  });
+});

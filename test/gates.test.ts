@@ -539,6 +539,20 @@ describe('1.2 gate: the reason of each recommendation, word for word', () => {
     expect(band(5).reason).toBe('critical table(s) between 95% and 99%: nbac_team_boxscore 98% (588/600), nbac_gamebook_player_stats 97% (582/600); 5 missing dates of 6 not yet re-loaded from the source (2022-01-01, 2022-01-02, 2022-01-03, 2022-01-04, 2022-01-05): a re-load (1.3) may recover them');
   });
 
+  it('in the band: the dates are listed in calendar order across tables, the earliest five', () => {
+    // The missing rows come table by table; an operator reads the dates as a calendar.
+    const rows = [
+      miss('nbac_team_boxscore', 'none', '2021-11-17'), miss('nbac_team_boxscore', 'none', '2022-03-08'),
+      miss('nbac_gamebook_player_stats', 'none', '2021-10-27'), miss('nbac_gamebook_player_stats', 'none', '2022-01-19'),
+      miss('nbac_gamebook_player_stats', 'none', '2021-10-20'), miss('nbac_team_boxscore', 'none', '2021-12-29'),
+    ];
+    expect(phase2Gate().decide(cov(all(98, 97, 100), rows)).reason)
+      .toContain('6 missing dates of 6 not yet re-loaded from the source (2021-10-20, 2021-10-27, 2021-11-17, 2021-12-29, 2022-01-19, …)');
+    const failed = rows.map((r) => ({ ...r, last_load: 'failed' as const }));
+    expect(phase2Gate().decide(cov(all(98, 97, 100), failed)).reason)
+      .toContain("every missing date's re-load has failed (2021-10-20, 2021-10-27, 2021-11-17, 2021-12-29, 2022-01-19, 2022-03-08)");
+  });
+
   it('in the band with every re-load failed: document, listing the dates', () => {
     expect(phase2Gate().decide(cov(all(98.8, 100, 100), [miss('nbac_team_boxscore', 'failed', '2021-11-17'), miss('nbac_team_boxscore', 'failed')])))
       .toEqual({ recommendation: 'document', reason: "critical table(s) between 95% and 99%: nbac_team_boxscore 98.8% (593/600); every missing date's re-load has failed (2021-11-17, 2022-01-05): the source has nothing more, document them and proceed" });

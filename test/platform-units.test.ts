@@ -1,4 +1,5 @@
 /** The platform seam's small parts: runner flags and the fence, the board, run-history tallies, --list at narrow widths. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,5 +142,27 @@ describe('run_backfill.sh --list', () => {
     expect(b.code).toBe(2);
     expect(b.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--project "Bad_Project" is not a valid project id \(6-30 characters: a-z, 0-9 and -/)]);
     expect(fs.existsSync(sb.warehouse)).toBe(false);
+  });
+
+  it('on BigQuery lists no raw/ re-load (refused there: its rows are generated), every other job as on DuckDB', () => {
+    const sb = sandbox({ seeded: false });
+    const duck = backfill(['--list'], sb);
+    const bq = backfill(['--list'], sb, { RUNBOOK_BACKEND: 'bigquery' });
+    expect(duck.code).toBe(0);
+    expect(bq.code).toBe(0);
+    // Expected from the registry's names, not from the list code: the raw/ jobs are the ones named raw/.
+    expect(jobsInList(duck.stdout)).toEqual(JOBS.map((j) => j.job));
+    expect(jobsInList(bq.stdout)).toEqual(JOBS.map((j) => j.job).filter((j) => !j.startsWith('raw/')));
+    expect(jobsInList(duck.stdout).filter((j) => j.startsWith('raw/')).length).toBeGreaterThan(0);
+  });
+
+  it('a reader that goes away (--list | head) ends nothing with EPIPE: exit 0, no stack trace', async () => {
+    const child = spawn(path.join(ROOT, 'bin/run_backfill.sh'), ['--list'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    child.stdout.destroy(); // the pipe's reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });

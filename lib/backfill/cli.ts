@@ -58,11 +58,11 @@ export function parseDateList(value: string): string[] {
  * way first, then names are shortened in the middle (`analytics/…game_summary`);
  * the legends sit on their own lines, wrapped to the width.
  */
-export function listJobs(out: Output, width = listWidth()): void {
+export function listJobs(out: Output, width = listWidth(), jobs: readonly RegisteredJob[] = JOBS): void {
   const w = Math.max(40, Math.min(width, 100));
   const dataset = (j: RegisteredJob) => j.output.name.split('.')[0];
   const runs = (j: RegisteredJob) => (j.phase === 'phase_4_precompute' ? `${j.order}${['st', 'nd', 'rd'][(j.order ?? 4) - 1] ?? 'th'}` : j.phase === 'phase_3_analytics' ? 'parallel' : 'any');
-  const rows = JOBS.map((j) => [j.job, j.processorName, dataset(j), runs(j)]);
+  const rows = jobs.map((j) => [j.job, j.processorName, dataset(j), runs(j)]);
   const head = ['job', 'processor_name', 'dataset', 'runs'];
   const natural = [0, 1, 2, 3].map((k) => Math.max(head[k].length, ...rows.map((r) => r[k].length)));
   const widths = [...natural];
@@ -110,7 +110,9 @@ export async function backfillMain(argv: string[]): Promise<number> {
   try {
     ({ flags, positionals } = parseArgv(argv, OPTIONS));
     if (flags.help) { out.line(helpText('run_backfill.sh <phase>/<job> (--start-date=D --end-date=D | --dates=D1,D2) [--dry-run] | --list', OPTIONS)); return EXIT.done; }
-    if (flags.list) { listJobs(out); return EXIT.done; }
+    // On BigQuery the Phase 2 re-loads are not offered (their rows are generated, and never go
+    // there): the runbook then prints the platform's own load commands for the operator.
+    if (flags.list) { listJobs(out, undefined, flags.backend === 'bigquery' ? JOBS.filter((j) => !j.load) : JOBS); return EXIT.done; }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one job at a time; got ${positionals.join(' ')}` : 'name a job (see --list), e.g. analytics/player_game_summary');
     job = resolveJob(positionals[0]);
     if (flags.dates !== undefined) {
@@ -125,6 +127,11 @@ export async function backfillMain(argv: string[]): Promise<number> {
     if (flags.strategy !== 'set' && flags.strategy !== 'per-date') throw new UsageError(`--strategy must be set or per-date, not ${JSON.stringify(flags.strategy)}`);
     if (flags.backend !== 'duckdb' && flags.backend !== 'bigquery') throw new UsageError(`unknown backend ${JSON.stringify(flags.backend)}; valid: duckdb, bigquery`);
     checkProject(String(flags.project));
+    // This is the runbook's reference platform: on a real BigQuery project (no emulator endpoint)
+    // it would write its rows into the production datasets, so it only lists and dry-runs there.
+    if (flags.backend === 'bigquery' && !flags['bq-endpoint'] && !flags['dry-run']) {
+      throw new UsageError(`refused: this run_backfill.sh is the runbook's reference platform and never writes a real BigQuery project's datasets; point --backfill-cmd at the platform's own run_backfill.sh (or run the runbook with --runner builtin --sandbox-suffix S)`);
+    }
     if (flags['max-bytes-billed'] !== undefined) checkMaxBytesBilled(String(flags['max-bytes-billed']));
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`error: ${e.message}\n`); return e.exitCode; }

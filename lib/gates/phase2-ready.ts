@@ -86,9 +86,9 @@ export function phase2Gate(policy: Phase2Policy = DEFAULT_POLICY): Omit<GateStep
         const ms = missingOf(e, middling);
         const open = notReloaded(ms);
         if (open.length) {
-          return { recommendation: 'fix', reason: `critical table(s) between ${lo}% and ${hi}%: ${middling.map(fmt).join(', ')}; ${count(open.length, 'missing date')} of ${ms.length} not yet re-loaded from the source (${open.slice(0, 5).map((m) => m.missing_date).join(', ')}${open.length > 5 ? ', …' : ''}): a re-load (1.3) may recover them` };
+          return { recommendation: 'fix', reason: `critical table(s) between ${lo}% and ${hi}%: ${middling.map(fmt).join(', ')}; ${count(open.length, 'missing date')} of ${ms.length} not yet re-loaded from the source (${byDate(open).slice(0, 5).join(', ')}${open.length > 5 ? ', …' : ''}): a re-load (1.3) may recover them` };
         }
-        return { recommendation: 'document', reason: `critical table(s) between ${lo}% and ${hi}%: ${middling.map(fmt).join(', ')}; every missing date's re-load has failed (${ms.map((m) => m.missing_date).join(', ')}): the source has nothing more, document them and proceed` };
+        return { recommendation: 'document', reason: `critical table(s) between ${lo}% and ${hi}%: ${middling.map(fmt).join(', ')}; every missing date's re-load has failed (${byDate(ms).join(', ')}): the source has nothing more, document them and proceed` };
       }
       const lowOptional = others.filter((r) => r.pct < hi);
       if (lowOptional.length) return { recommendation: 'document', reason: `all critical tables are ${hi}%+; only optional table(s) are low: ${lowOptional.map(fmt).join(', ')}` };
@@ -97,4 +97,9 @@ export function phase2Gate(policy: Phase2Policy = DEFAULT_POLICY): Omit<GateStep
       return { recommendation: 'proceed', reason: `all tables are ${hi}%+ (lowest: ${fmt(lowest)})${failed ? `; ${count(failed, 'missing table-date')} the source could not re-load` : ''}` };
     },
   };
+}
+
+/** Missing dates in calendar order (the rows come table by table): the earliest first. */
+function byDate(rows: { missing_date: string }[]): string[] {
+  return rows.map((m) => m.missing_date).sort();
 }

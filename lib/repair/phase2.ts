@@ -131,9 +131,11 @@ export async function reloadMissing(ctx: RunContext, rows: MissingRow[]): Promis
 /** The platform offers no re-load for these tables: the operator runs them, then the dates are checked again. */
 async function reloadByOperator(ctx: RunContext, tables: [string, string[]][]): Promise<ReloadOutcome[]> {
   const cmd = ctx.opts.backfillCmd ?? './bin/run_backfill.sh';
-  ctx.out.warn(ctx.opts.runner === 'command' && ctx.opts.backfillCmd
-    ? `the platform's ${cmd} --list offers no re-load for ${tables.map(([t]) => t).join(', ')}: run the loads yourself, in the platform's repository:`
-    : 'the reference platform does not write Phase 2 data here: run the platform\'s own loads, in its repository:');
+  ctx.out.warn(ctx.opts.runner !== 'command'
+    ? 'the reference platform does not write Phase 2 data here: run the platform\'s own loads, in its repository:'
+    : ctx.opts.backfillCmd
+      ? `the platform's ${cmd} --list offers no re-load for ${tables.map(([t]) => t).join(', ')}: run the loads yourself, in the platform's repository:`
+      : 'no --backfill-cmd was given, so the runbook cannot start the platform\'s loads: run them yourself, in the platform\'s repository (or give --backfill-cmd next time):');
   for (const [t, dates] of tables) ctx.out.code(`$ ${cmd} raw/${t} --dates=${dates.join(',')}`);
   const prompter = enquirerPrompter();
   if (ctx.opts.yes || !prompter.interactive) {

@@ -163,7 +163,23 @@ export async function bundleFor(script, root = ROOT, dir = cacheDir(root)) {
   return null;
 }
 
+/**
+ * A reader that goes away (`run_backfill.sh --list | head`, a closed pipe) must
+ * not end a run with an EPIPE stack trace, nor kill a backfill mid-step: the
+ * rest of that stream's output is dropped and the run goes on (the journal and
+ * the run history still record it).
+ */
+export function ignoreClosedPipes(streams = [process.stdout, process.stderr]) {
+  for (const s of streams) {
+    s.on('error', (e) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 async function start() {
+  ignoreClosedPipes();
   // argv becomes what `node <script> …` would give: [node, <script>, …args].
   const script = path.resolve(process.argv[2]);
   process.argv.splice(1, 2, script);
