@@ -72,7 +72,8 @@ describe('monitor.mts --once', () => {
     expect(r.stdout).toMatch(/TeamDefenseZoneAnalysisProcessor\s+\[#+\]\s+5\/5 2 failed done in/);
     // Runs the journal does not know show what they did and no invented total.
     expect(r.stdout).toMatch(/run fixture-PlayerGameSummaryProcessor · not in this journal \(total unknown\)/);
-    expect(r.stdout).toMatch(/PlayerGameSummaryProcessor\s+quiet 5 date\(s\) recorded, 1 failed; no activity for 10m/);
+    // Its rows were written by pid 999999 on this host, which is not running: the run is over, not quiet.
+    expect(r.stdout).toMatch(/PlayerGameSummaryProcessor\s+ended\s+5 date\(s\) recorded, 1 failed; pid 999999 that wrote it is gone; last activity 10m\d\ds ago/);
     // A monitor frame shows results, not the SQL.
     expect(r.stdout).not.toMatch(/TIMESTAMP_SUB/);
     expect(r.stdout).not.toContain('Next refresh');
@@ -210,6 +211,17 @@ describe('each run as it is, from the run history and the journal', () => {
     expect(runProgress(old, [], { now, hostname: 'here', isAlive: () => true })[0].phase).toBe('dead');
     const fresh = rows(1, { status: 'running', finished_at: null, host: 'elsewhere', from: 60 });
     expect(runProgress(fresh, [], { now, hostname: 'here', isAlive: () => true })[0].phase).toBe('running');
+  });
+
+  it('a run the journal does not know, with nothing running: ended when the process that wrote it is gone, quiet while it lives or cannot be checked', () => {
+    const gone = runProgress(rows(3, { from: 600 }), [], { now, hostname: 'here', isAlive: () => false })[0];
+    expect(gone).toMatchObject({ phase: 'ended', detail: 'pid 42 that wrote it is gone; last activity 9m57s ago' });
+    // The latest row's writer decides: an earlier attempt's dead pid does not end a live re-run.
+    const rerun = [...rows(2, { from: 600, pid: 41 }), ...rows(1, { from: 500, pid: 42, data_date: '2021-11-05' })];
+    expect(runProgress(rerun, [], { now, hostname: 'here', isAlive: (pid) => pid === 42 })[0].phase).toBe('quiet');
+    expect(runProgress(rerun, [], { now, hostname: 'here', isAlive: (pid) => pid === 41 })[0].phase).toBe('ended');
+    // Another host's process cannot be checked from here.
+    expect(runProgress(rows(3, { from: 600, host: 'elsewhere' }), [], { now, hostname: 'here', isAlive: () => false })[0].phase).toBe('quiet');
   });
 
   it('a run the journal does not know shows its count and no total', () => {

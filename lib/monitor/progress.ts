@@ -28,7 +28,7 @@ export interface HistoryRow {
   pid: number | null;
 }
 
-export type RunPhase = 'done' | 'running' | 'waiting' | 'stopped' | 'interrupted' | 'failed' | 'dead' | 'quiet';
+export type RunPhase = 'done' | 'running' | 'waiting' | 'stopped' | 'interrupted' | 'failed' | 'dead' | 'ended' | 'quiet';
 
 export interface RunProgress {
   /** The run history's run_id. */
@@ -107,6 +107,9 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
     const host = pidOf?.host ?? script?.host ?? null;
     const pid = pidOf?.pid ?? script?.pid ?? null;
     const processGone = host === here && pid !== null ? !alive(pid) : null;
+    // Nothing left running and no journal: the process that wrote its latest row says whether it is over.
+    const writer = [...mine].filter((r) => r.pid !== null).sort((a, b) => ms(a.started_at) - ms(b.started_at)).at(-1);
+    const writerGone = !running.length && writer?.host === here ? !alive(writer.pid!) : null;
 
     let phase: RunPhase;
     let detail = '';
@@ -132,6 +135,8 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
       phase = 'waiting'; detail = `at ${script.waiting.id} ${script.waiting.title} for ${formatSpan(now - script.waiting.since)}`;
     } else if (now - lastActivity < ACTIVE_WINDOW_MS || (script && processGone === false)) {
       phase = 'running';
+    } else if (writerGone) {
+      phase = 'ended'; detail = `pid ${writer!.pid} that wrote it is gone; last activity ${formatSpan(now - lastActivity)} ago`;
     } else {
       phase = 'quiet'; detail = `no activity for ${formatSpan(now - lastActivity)}`;
     }

@@ -61,7 +61,7 @@ export function runLines(r: RunProgress, now: number, labelWidth: number, width:
 }
 
 function phaseWord(r: RunProgress): string {
-  return { done: 'done', running: 'running', waiting: 'waiting', stopped: 'stopped', interrupted: 'INTERRUPTED', failed: 'FAILED', dead: 'DEAD', quiet: 'quiet' }[r.phase];
+  return { done: 'done', running: 'running', waiting: 'waiting', stopped: 'stopped', interrupted: 'INTERRUPTED', failed: 'FAILED', dead: 'DEAD', ended: 'ended', quiet: 'quiet' }[r.phase];
 }
 
 /** The head, then the detail on the same line if it fits, else indented on the next. */
