@@ -151,6 +151,8 @@ describe('how a state reads', () => {
     expect(stateCell(attempted(0, 0, 0, 0, 0))).toBe('open: 3.3.2 unanswered');
     expect(stateCell(waiting('document'))).toBe('waiting at 2.4.1');
     expect(stateCell(decided(null))).toBe('decided: document (2 documented)');
+    // A go-on answer that is not "document" (proceed at 4.2.1, continue at 2.4.1) accepted the dates, wrote no note on them.
+    expect(stateCell({ ...decided(null), answer: 'proceed' } as PhaseState)).toBe('decided: proceed (2 accepted)');
   });
 
   it('as a sentence an operator can act on', () => {
@@ -162,6 +164,7 @@ describe('how a state reads', () => {
     expect(describeState('phase3', waiting(null))).toBe('Phase 3: waiting for a decision at 2.4.1 Failures Decision since 2024-01-02 09:00:00 UTC — r');
     expect(describeState('phase3', decided('gone at the source'))).toBe('Phase 3: decided at 2.4.1: document — "gone at the source" by ana (operator); 2 processor-date(s) documented as failed');
     expect(describeState('phase3', decided(null))).toBe('Phase 3: decided at 2.4.1: document by ana (operator); 2 processor-date(s) documented as failed');
+    expect(describeState('phase3', { ...decided(null), gate: '4.2.1', answer: 'proceed', by: 'root (yes)' } as PhaseState)).toBe('Phase 3: decided at 4.2.1: proceed by root (yes); 2 processor-date(s) accepted as failed');
     expect(describeState('phase4', attempted(0, 0, 0, 0, 0))).toBe('Phase 4: every date is there, but the quality gate (3.3.2) has not been answered');
     expect(describeState('phase3', attempted(10, 1, 2, 3, 4))).toBe('Phase 3: 10 processor-date(s) missing (1 failed without a decision, 2 interrupted or abandoned, 3 never run, 4 succeeded but their rows are gone)');
     expect(describeState('phase3', attempted(3, 0, 0, 3, 0))).toBe('Phase 3: 3 processor-date(s) missing (3 never run)');

@@ -94,6 +94,9 @@ export function phaseState(season: Season, phase: PhaseKey, f: Facts, self?: str
 
 export const isComplete = (s: PhaseState) => s.kind === 'done' || s.kind === 'decided';
 
+/** What the go-on answer did with the failed dates: only "document" wrote a note on them; "proceed", "continue" went past them. */
+const settled = (answer: string) => (answer === 'document' ? 'documented' : 'accepted');
+
 /** One short cell for a table (≤ 40 characters); the full story is in `describeState`. */
 export function stateCell(s: PhaseState): string {
   switch (s.kind) {
@@ -101,7 +104,7 @@ export function stateCell(s: PhaseState): string {
     case 'running': return `running: ${s.holder}`.slice(0, 40);
     case 'attempted': return s.missing ? `open: ${s.missing} missing` : 'open: 3.3.2 unanswered';
     case 'waiting': return `waiting at ${s.gate}`;
-    case 'decided': return `decided: ${s.answer} (${s.documented} documented)`;
+    case 'decided': return `decided: ${s.answer} (${s.documented} ${settled(s.answer)})`;
   }
 }
 
@@ -113,7 +116,7 @@ export function describeState(phase: PhaseKey, s: PhaseState): string {
     case 'done': return `${name}: done — every expected date has its rows and every gate went on`;
     case 'running': return `${name}: running — ${s.holder} holds it`;
     case 'waiting': return `${name}: waiting for a decision at ${s.gate} ${s.title} since ${s.since.slice(0, 19).replace('T', ' ')} UTC — ${s.recommendation ? `recommended ${s.recommendation}: ` : ''}${s.reason}`;
-    case 'decided': return `${name}: decided at ${s.gate}: ${s.answer}${s.note ? ` — "${s.note}"` : ''} by ${s.by}; ${s.documented} processor-date(s) documented as failed`;
+    case 'decided': return `${name}: decided at ${s.gate}: ${s.answer}${s.note ? ` — "${s.note}"` : ''} by ${s.by}; ${s.documented} processor-date(s) ${settled(s.answer)} as failed`;
     case 'attempted': {
       if (!s.missing) return `${name}: every date is there, but the quality gate (3.3.2) has not been answered`;
       const parts = [s.failed && `${s.failed} failed without a decision`, s.interrupted && `${s.interrupted} interrupted or abandoned`, s.neverRun && `${s.neverRun} never run`, s.deleted && `${s.deleted} succeeded but their rows are gone`].filter(Boolean);
