@@ -81,6 +81,24 @@ describe('the re-run plan, job by job and date by date', () => {
   });
 });
 
+describe('the re-run plan: each command gives its own dates\' reasons', () => {
+  it('a season never run and two DependencyError dates of another season: the range says "never run", the list says DependencyError', () => {
+    const seasons = [{ start: '2021-10-19', end: '2022-04-10' }, { start: '2023-10-24', end: '2024-04-14' }];
+    const plan = rerunPlan([
+      { job: 'analytics/y', date: '2021-10-19', missing: [], why: 'never run' },
+      { job: 'analytics/y', date: '2022-04-10', missing: [], why: 'never run' },
+      { job: 'analytics/y', date: '2023-12-12', missing: ['nba_raw.a'], why: 'DependencyError (nba_raw.a)' },
+      { job: 'analytics/y', date: '2024-03-19', missing: ['nba_raw.a'], why: 'DependencyError (nba_raw.a)' },
+    ], { jobOrder: ['raw/a', 'analytics/y'], jobForTable: () => undefined, sourceUnavailable: () => false,
+      seasons: { ranges: seasons, expected: (job) => (job === 'analytics/y' ? ['2021-10-19', '2022-04-10', '2023-12-11', '2023-12-12', '2024-03-19'] : []) } });
+    expect(plan.steps.map((s) => [s.job, s.dates, s.why])).toEqual([
+      ['raw/a', ['2023-12-12', '2024-03-19'], 'load the missing a'],
+      ['analytics/y', ['2021-10-19', '2022-04-10'], 'never run'],
+      ['analytics/y', ['2023-12-12', '2024-03-19'], 'DependencyError (nba_raw.a)'],
+    ]);
+  });
+});
+
 describe('the re-run plan: what the first run of mutation testing on it left', () => {
   const jobOrder = ['raw/a', 'analytics/y1', 'analytics/y2', 'precompute/x'];
   const jobForTable = (t: string) => ({ 'nba_analytics.y1': 'analytics/y1', 'nba_analytics.y2': 'analytics/y2' } as Record<string, string>)[t];

@@ -41,11 +41,13 @@ export const rawJob = (table: string) => `raw/${table.split('.').pop()}`;
 
 export function rerunPlan(gaps: readonly Gap[], o: PlanOptions): RerunPlan {
   const rank = (job: string) => o.jobOrder.indexOf(job);
-  const todo = new Map<string, { dates: Set<string>; whys: Set<string> }>();
-  const add = (job: string, date: string, why: string) => {
-    const t = todo.get(job) ?? { dates: new Set(), whys: new Set() };
-    t.dates.add(date); t.whys.add(why);
-    todo.set(job, t);
+  // Per job, each reason with its date, in the order found: a command gives its own dates' reasons
+  // (a season never run is not a DependencyError of another season's two dates).
+  const todo = new Map<string, { date: string; why: string }[]>();
+  const add = (job: string, date: string, why: string) => { todo.set(job, [...(todo.get(job) ?? []), { date, why }]); };
+  const whyOf = (found: { date: string; why: string }[], dates: string[]) => {
+    const mine = new Set(dates);
+    return [...new Set(found.filter((f) => mine.has(f.date)).map((f) => f.why))].join('; ');
   };
   const stuck = new Map<string, Unrecoverable>();
   const stuckDates = new Set<string>();
@@ -69,18 +71,17 @@ export function rerunPlan(gaps: readonly Gap[], o: PlanOptions): RerunPlan {
     add(g.job, g.date, g.why);
   }
   const steps = [...todo].sort(([a], [b]) => rank(a) - rank(b)).flatMap(([job, t]) => {
-    const why = [...t.whys].join('; ');
-    let dates = [...t.dates].sort();
+    let dates = [...new Set(t.map((f) => f.date))].sort();
     const out: RerunStep[] = [];
     for (const r of o.seasons?.ranges ?? []) {
       const expected = o.seasons!.expected(job).filter((d) => d >= r.start && d <= r.end);
       const mine = dates.filter((d) => d >= r.start && d <= r.end);
       if (expected.length && mine.length === expected.length) {
-        out.push({ job, dates: mine, why, command: backfillCommand(job, r) });
+        out.push({ job, dates: mine, why: whyOf(t, mine), command: backfillCommand(job, r) });
         dates = dates.filter((d) => d < r.start || d > r.end);
       }
     }
-    if (dates.length) out.push({ job, dates, why, command: backfillCommand(job, { start: '', end: '' }, dates) });
+    if (dates.length) out.push({ job, dates, why: whyOf(t, dates), command: backfillCommand(job, { start: '', end: '' }, dates) });
     return out;
   });
   return { steps, unrecoverable: [...stuck.values()] };
