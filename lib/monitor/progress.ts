@@ -108,7 +108,7 @@ export function runProgress(rows: HistoryRow[], scripts: ScriptRun[], o: Progres
     const pid = pidOf?.pid ?? script?.pid ?? null;
     const processGone = host === here && pid !== null ? !alive(pid) : null;
     // Nothing left running and no journal: the process that wrote its latest row says whether it is over.
-    const writer = [...mine].filter((r) => r.pid !== null).sort((a, b) => ms(a.started_at) - ms(b.started_at)).at(-1);
+    const writer = mine.filter((r) => r.pid !== null).sort((a, b) => ms(a.started_at) - ms(b.started_at)).at(-1);
     const writerGone = !running.length && writer?.host === here ? !alive(writer.pid!) : null;
 
     let phase: RunPhase;

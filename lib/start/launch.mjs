@@ -169,8 +169,8 @@ export async function bundleFor(script, root = ROOT, dir = cacheDir(root)) {
  * rest of that stream's output is dropped and the run goes on (the journal and
  * the run history still record it).
  */
-export function ignoreClosedPipes(streams = [process.stdout, process.stderr]) {
-  for (const s of streams) {
+function ignoreClosedPipes() {
+  for (const s of [process.stdout, process.stderr]) {
     s.on('error', (e) => {
       if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
       throw e;

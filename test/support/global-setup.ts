@@ -18,9 +18,9 @@ import { bundleFor } from '../../lib/start/launch.mjs';
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-tests-'));
-  // Every test's sandbox (a ~30 MB warehouse copy each, hundreds a run) and every script's
-  // temporary files go under this folder, removed at the end: os.tmpdir() reads TMPDIR,
-  // and the test workers and the scripts they start inherit it.
+  // Every test's sandbox (a copy of the 7 MB seeded warehouse, larger once a script writes
+  // to it; hundreds a run) and every script's temporary files go under this folder, removed
+  // at the end: os.tmpdir() reads TMPDIR, and the test workers and the scripts they start inherit it.
   process.env.TMPDIR = dir;
   const file = path.join(dir, 'template.duckdb');
   const w = new DuckDBWarehouse({ file, project: 'nba-props-platform' });
